@@ -1,0 +1,38 @@
+package dev.oauthfilter;
+
+import java.util.Locale;
+
+/**
+ * How the client authenticates itself at the token endpoint (RFC 6749 §2.3.1).
+ */
+public enum ClientAuthMethod {
+    /** {@code Authorization: Basic base64(client_id:client_secret)}; the default. */
+    CLIENT_SECRET_BASIC,
+    /** {@code client_id} and {@code client_secret} as form parameters in the request body. */
+    CLIENT_SECRET_POST;
+
+    /** @return the name used in configuration, e.g. {@code client_secret_basic} */
+    public String configValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses a configuration value such as {@code client_secret_post} (case-insensitive, {@code -} or {@code _}).
+     *
+     * @param value the configured value
+     * @return the method
+     * @throws TokenException with {@link ErrorCode#INVALID_SETTING} for an unknown value
+     */
+    public static ClientAuthMethod fromConfigValue(String value) {
+        String normalized = value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (ClientAuthMethod method : values()) {
+            if (method.name().equals(normalized)) {
+                return method;
+            }
+        }
+        throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                .message("unknown client authentication method '" + value
+                        + "' (use client_secret_basic or client_secret_post)")
+                .build();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.oauthfilter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The checks behind {@link OAuthClientConfig.Builder#build()}: one precise message per bad setting. */
+final class ConfigValidator {
+
+    private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._~-]+");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
+    private static final Set<String> RESERVED_PARAMETERS = Set.of("grant_type", "client_id", "client_secret",
+            "client_assertion", "client_assertion_type", "scope", "audience", "resource");
+
+    private final String name;
+
+    ConfigValidator(String name) {
+        this.name = name;
+    }
+
+    void requireName() {
+        if (name == null || !CLIENT_NAME.matcher(name).matches()) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .message("client name must be letters, digits, '-' or '_'").build();
+        }
+    }
+
+    URI tokenEndpoint(URI tokenUrl, URI serverUrl, String tenantId, URI oauthServerUrl) {
+        if (tokenUrl != null) {
+            return absolute(tokenUrl, "token-url");
+        }
+        if (serverUrl != null) {
+            URI server = absolute(serverUrl, "server-url");
+            if (tenantId == null || tenantId.isBlank()) {
+                throw fail(ErrorCode.MISSING_TENANT_ID, "the MCA tenant id is missing: set " + key("tenant-id")
+                        + " (" + env("tenant-id") + ")");
+            }
+            if (!TENANT_ID.matcher(tenantId).matches()) {
+                throw fail(ErrorCode.INVALID_SETTING, key("tenant-id")
+                        + " may only contain letters, digits, '.', '_', '~' and '-'");
+            }
+            String base = server.toString();
+            // the seed SDK inserts the slash only when the server URL lacks one
+            return URI.create(base + (base.endsWith("/") ? "" : "/") + "authorization/v1/apps/" + tenantId
+                    + "/token");
+        }
+        if (oauthServerUrl != null) {
+            String base = absolute(oauthServerUrl, "oauth-server-url").toString();
+            return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/token");
+        }
+        throw fail(ErrorCode.MISSING_SERVER_URL, "no token endpoint: set " + key("token-url")
+                + ", or " + key("server-url") + " and " + key("tenant-id") + " (Mobile Client Access), or "
+                + key("oauth-server-url") + " (App ID), or bind the service through VCAP_SERVICES");
+    }
+
+    void requireSecure(URI endpoint, boolean allowInsecureHttp) {
+        if ("https".equals(endpoint.getScheme().toLowerCase(Locale.ROOT)) || allowInsecureHttp
+                || isLoopback(endpoint.getHost())) {
+            return;
+        }
+        throw fail(ErrorCode.INSECURE_TOKEN_URL, "the token endpoint " + endpoint
+                + " is plain http on a non-loopback host: the client secret would travel in clear text."
+                + " Use https, or set " + key("allow-insecure-http") + "=true");
+    }
+
+    void require(Object value, ErrorCode code, String keySuffix, String what) {
+        if (value == null || value instanceof String && ((String) value).isBlank()) {
+            throw fail(code, "the " + what + " is missing: set " + key(keySuffix) + " (" + env(keySuffix) + ")");
+        }
+    }
+
+    void positive(Duration value, String keySuffix) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix) + " must be a positive duration, was " + value);
+        }
+    }
+
+    void notNegative(Duration value, String keySuffix) {
+        if (value == null || value.isNegative()) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix) + " must not be negative, was " + value);
+        }
+    }
+
+    void atLeastOne(int value, String keySuffix) {
+        if (value < 1) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix) + " must be at least 1, was " + value);
+        }
+    }
+
+    void extraParameters(Set<String> names) {
+        for (String parameter : names) {
+            if (parameter.isBlank() || RESERVED_PARAMETERS.contains(parameter)) {
+                throw fail(ErrorCode.INVALID_SETTING, "extra parameter '" + parameter
+                        + "' is not allowed: the library sets it from its own setting");
+            }
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]") || h.equals("::1")
+                || IPV4_LOOPBACK.matcher(h).matches();
+    }
+
+    private URI absolute(URI uri, String keySuffix) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix) + " must be an absolute http(s) URL with a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix)
+                    + " must not carry user info; set the client id and secret instead");
+        }
+        if (uri.getRawFragment() != null) {
+            throw fail(ErrorCode.INVALID_SETTING, key(keySuffix) + " must not have a fragment");
+        }
+        return uri;
+    }
+
+    private String key(String suffix) {
+        return OAuthClientConfig.configKey(name, suffix);
+    }
+
+    private String env(String suffix) {
+        return "env " + key(suffix).replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    private TokenException fail(ErrorCode code, String message) {
+        return TokenException.builder(code).clientName(name).message(message).build();
+    }
+}

@@ -1,0 +1,414 @@
+package dev.oauthfilter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The immutable description of one OAuth 2.0 client-credentials client: where its token endpoint is, how it
+ * authenticates, what it asks for, and its timing. Validated when built; every missing or bad setting is a
+ * {@link TokenException} with its own {@link ErrorCode} and the configuration key to fix.
+ *
+ * <pre>{@code
+ * OAuthClientConfig config = OAuthClientConfig.builder()
+ *         .tokenUrl(URI.create("https://as.example.com/oauth/token"))
+ *         // or the MCA layout: .serverUrl(URI.create("https://mca.example.com/imf-authserver")).tenantId("tenant")
+ *         .clientId("my-client")
+ *         .clientSecret("my-secret")
+ *         .scope("read write")
+ *         .build();
+ * }</pre>
+ */
+public final class OAuthClientConfig {
+
+    /** The name of the client configured by the un-prefixed {@code oauth.*} keys. */
+    public static final String DEFAULT_NAME = "default";
+
+    private final String name;
+    private final EndpointLayout layout;
+    private final URI tokenEndpoint;
+    private final String clientId;
+    private final Secret clientSecret;
+    private final ClientAuthMethod clientAuthMethod;
+    private final String scope;
+    private final String audience;
+    private final List<String> resources;
+    private final Map<String, String> extraParameters;
+    private final Timing timing;
+    private final int cacheSize;
+    private final List<Object> cacheKey;
+
+    private OAuthClientConfig(Builder b, EndpointLayout layout, URI tokenEndpoint) {
+        this.name = b.name;
+        this.layout = layout;
+        this.tokenEndpoint = tokenEndpoint;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.clientAuthMethod = b.clientAuthMethod;
+        this.scope = b.scope;
+        this.audience = b.audience;
+        this.resources = List.copyOf(b.resources);
+        this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
+        this.timing = new Timing(b);
+        this.cacheSize = b.cacheSize;
+        this.cacheKey = List.of(tokenEndpoint, layout, clientId, clientSecret, clientAuthMethod,
+                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters);
+    }
+
+    /** @return a builder for the client named {@value #DEFAULT_NAME} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the client's name: {@value #DEFAULT_NAME}, or the {@code <name>} of {@code oauth.<name>.*} keys */
+    public String name() {
+        return name;
+    }
+
+    /** @return which endpoint layout the settings describe */
+    public EndpointLayout layout() {
+        return layout;
+    }
+
+    /** @return the resolved token endpoint URL */
+    public URI tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    /** @return the client id */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** @return the client secret; redacted in {@code toString()} */
+    public Secret clientSecret() {
+        return clientSecret;
+    }
+
+    /** @return how the client authenticates at the token endpoint */
+    public ClientAuthMethod clientAuthMethod() {
+        return clientAuthMethod;
+    }
+
+    /** @return the {@code scope} form parameter, when set */
+    public Optional<String> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    /** @return the {@code audience} form parameter, when set */
+    public Optional<String> audience() {
+        return Optional.ofNullable(audience);
+    }
+
+    /** @return the RFC 8707 {@code resource} form parameters, in order */
+    public List<String> resources() {
+        return resources;
+    }
+
+    /** @return extra form parameters sent with every token request, sorted by name */
+    public Map<String, String> extraParameters() {
+        return extraParameters;
+    }
+
+    /** @return connect timeout for the token endpoint */
+    public Duration connectTimeout() {
+        return timing.connectTimeout;
+    }
+
+    /** @return how long one token request may wait for the response */
+    public Duration readTimeout() {
+        return timing.readTimeout;
+    }
+
+    /** @return the longest any caller waits for a token, retries included */
+    public Duration acquisitionTimeout() {
+        return timing.acquisitionTimeout;
+    }
+
+    /** @return how long before expiry a background refresh starts (at most half the token's lifetime) */
+    public Duration refreshBefore() {
+        return timing.refreshBefore;
+    }
+
+    /** @return the lifetime assumed when the server gives neither {@code expires_in} nor a JWT {@code exp} */
+    public Duration defaultLifetime() {
+        return timing.defaultLifetime;
+    }
+
+    /** @return how many times one acquisition tries the token endpoint on transient failures */
+    public int maxAttempts() {
+        return timing.maxAttempts;
+    }
+
+    /** @return the first delay between attempts; doubled each time, with jitter */
+    public Duration retryBackoff() {
+        return timing.retryBackoff;
+    }
+
+    /** @return the number of clients whose tokens the shared cache keeps (the largest configured wins) */
+    public int cacheSize() {
+        return cacheSize;
+    }
+
+    /**
+     * The MicroProfile Config key of a setting of this client, for messages: {@code oauth.client-id} for the
+     * default client, {@code oauth.<name>.client-id} for a named one.
+     *
+     * @param setting the setting, e.g. {@code client-id}
+     * @return the key
+     */
+    public String configKey(String setting) {
+        return configKey(name, setting);
+    }
+
+    static String configKey(String name, String setting) {
+        return DEFAULT_NAME.equals(name) ? "oauth." + setting : "oauth." + name + "." + setting;
+    }
+
+    /** Everything that makes a token different; two configs with equal keys may share a token. */
+    Object cacheKey() {
+        return cacheKey;
+    }
+
+    @Override
+    public String toString() {
+        return "OAuthClientConfig[name=" + name + ", layout=" + layout + ", tokenEndpoint=" + tokenEndpoint
+                + ", clientId=" + clientId + ", clientSecret=" + clientSecret + ", clientAuthMethod="
+                + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
+                + (audience == null ? "" : ", audience=" + audience)
+                + (resources.isEmpty() ? "" : ", resources=" + resources)
+                + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet()) + "]";
+    }
+
+    private static final class Timing {
+        final Duration connectTimeout;
+        final Duration readTimeout;
+        final Duration acquisitionTimeout;
+        final Duration refreshBefore;
+        final Duration defaultLifetime;
+        final int maxAttempts;
+        final Duration retryBackoff;
+
+        Timing(Builder b) {
+            this.connectTimeout = b.connectTimeout;
+            this.readTimeout = b.readTimeout;
+            this.acquisitionTimeout = b.acquisitionTimeout;
+            this.refreshBefore = b.refreshBefore;
+            this.defaultLifetime = b.defaultLifetime;
+            this.maxAttempts = b.maxAttempts;
+            this.retryBackoff = b.retryBackoff;
+        }
+    }
+
+    /**
+     * Builds an {@link OAuthClientConfig}; {@link #build()} validates. Not thread-safe.
+     *
+     * <pre>{@code
+     * OAuthClientConfig mca = OAuthClientConfig.builder()
+     *         .serverUrl(URI.create("https://mca.example.com/imf-authserver"))
+     *         .tenantId("a1b2c3")
+     *         .clientId("a1b2c3")
+     *         .clientSecret(System.getenv("MCA_SECRET"))
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private URI tokenUrl;
+        private URI serverUrl;
+        private String tenantId;
+        private URI oauthServerUrl;
+        private String clientId;
+        private Secret clientSecret;
+        private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        private String scope;
+        private String audience;
+        private final List<String> resources = new ArrayList<>();
+        private final Map<String, String> extraParameters = new TreeMap<>();
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(10);
+        private Duration acquisitionTimeout = Duration.ofSeconds(30);
+        private Duration refreshBefore = Duration.ofSeconds(60);
+        private Duration defaultLifetime = Duration.ofMinutes(5);
+        private int maxAttempts = 3;
+        private Duration retryBackoff = Duration.ofMillis(200);
+        private int cacheSize = 100;
+        private boolean allowInsecureHttp;
+
+        private Builder() {
+        }
+
+        /** @param name the client name, used in messages and config keys; default {@value #DEFAULT_NAME} */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** @param tokenUrl any OAuth 2.0 token endpoint; wins over {@code serverUrl} and {@code oauthServerUrl} */
+        public Builder tokenUrl(URI tokenUrl) {
+            this.tokenUrl = tokenUrl;
+            return this;
+        }
+
+        /** @param serverUrl the MCA authorization server URL; needs {@link #tenantId(String)} */
+        public Builder serverUrl(URI serverUrl) {
+            this.serverUrl = serverUrl;
+            return this;
+        }
+
+        /** @param tenantId the MCA tenant id (the seed SDK's {@code appId}) */
+        public Builder tenantId(String tenantId) {
+            this.tenantId = tenantId;
+            return this;
+        }
+
+        /** @param oauthServerUrl IBM App ID's {@code oauthServerUrl}; the token endpoint is {@code {it}/token} */
+        public Builder oauthServerUrl(URI oauthServerUrl) {
+            this.oauthServerUrl = oauthServerUrl;
+            return this;
+        }
+
+        /** @param clientId the client id */
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        /** @param clientSecret the client secret */
+        public Builder clientSecret(String clientSecret) {
+            this.clientSecret = clientSecret == null ? null : Secret.of(clientSecret);
+            return this;
+        }
+
+        /** @param clientSecret the client secret */
+        public Builder clientSecret(Secret clientSecret) {
+            this.clientSecret = clientSecret;
+            return this;
+        }
+
+        /** @param method how to authenticate; default {@link ClientAuthMethod#CLIENT_SECRET_BASIC} */
+        public Builder clientAuthMethod(ClientAuthMethod method) {
+            this.clientAuthMethod = method;
+            return this;
+        }
+
+        /** @param scope space-separated scopes to request, or null */
+        public Builder scope(String scope) {
+            this.scope = blankToNull(scope);
+            return this;
+        }
+
+        /** @param audience the {@code audience} parameter (Auth0, Keycloak, ...), or null */
+        public Builder audience(String audience) {
+            this.audience = blankToNull(audience);
+            return this;
+        }
+
+        /** @param resource an RFC 8707 {@code resource} indicator; may be called several times */
+        public Builder resource(String resource) {
+            this.resources.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /** @param name form parameter name; @param value its value: sent with every token request */
+        public Builder extraParameter(String name, String value) {
+            this.extraParameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** @param timeout TCP connect timeout; default 5 s */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** @param timeout how long one token request waits for its response; default 10 s */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = timeout;
+            return this;
+        }
+
+        /** @param timeout the longest a caller ever waits for a token, retries included; default 30 s */
+        public Builder acquisitionTimeout(Duration timeout) {
+            this.acquisitionTimeout = timeout;
+            return this;
+        }
+
+        /** @param refreshBefore start refreshing this long before expiry (at most half the lifetime); 60 s */
+        public Builder refreshBefore(Duration refreshBefore) {
+            this.refreshBefore = refreshBefore;
+            return this;
+        }
+
+        /** @param lifetime assumed when the server gives no {@code expires_in} and no JWT {@code exp}; 5 min */
+        public Builder defaultLifetime(Duration lifetime) {
+            this.defaultLifetime = lifetime;
+            return this;
+        }
+
+        /** @param attempts token requests per acquisition on transient failures; default 3 */
+        public Builder maxAttempts(int attempts) {
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** @param backoff first delay between attempts, doubled each time with jitter; default 200 ms */
+        public Builder retryBackoff(Duration backoff) {
+            this.retryBackoff = backoff;
+            return this;
+        }
+
+        /** @param size how many clients' tokens the shared cache keeps; default 100 */
+        public Builder cacheSize(int size) {
+            this.cacheSize = size;
+            return this;
+        }
+
+        /** @param allow accept a plain-{@code http} token endpoint on a non-loopback host; default false */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the configuration.
+         *
+         * @return the configuration
+         * @throws TokenException with a {@code MISSING_*}, {@code INSECURE_TOKEN_URL} or {@code INVALID_SETTING}
+         *                        code naming the setting to fix
+         */
+        public OAuthClientConfig build() {
+            ConfigValidator validator = new ConfigValidator(name);
+            validator.requireName();
+            URI endpoint = validator.tokenEndpoint(tokenUrl, serverUrl, tenantId, oauthServerUrl);
+            EndpointLayout layout = tokenUrl != null ? EndpointLayout.TOKEN_URL
+                    : serverUrl != null ? EndpointLayout.MCA : EndpointLayout.APP_ID;
+            validator.requireSecure(endpoint, allowInsecureHttp);
+            validator.require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
+            validator.require(clientSecret == null || clientSecret.isBlank() ? null : clientSecret,
+                    ErrorCode.MISSING_SECRET, "client-secret", "client secret");
+            validator.require(clientAuthMethod, ErrorCode.INVALID_SETTING, "client-auth-method",
+                    "client authentication method");
+            validator.positive(connectTimeout, "connect-timeout");
+            validator.positive(readTimeout, "read-timeout");
+            validator.positive(acquisitionTimeout, "acquisition-timeout");
+            validator.positive(defaultLifetime, "default-lifetime");
+            validator.notNegative(refreshBefore, "refresh-before");
+            validator.notNegative(retryBackoff, "retry-backoff");
+            validator.atLeastOne(maxAttempts, "max-attempts");
+            validator.atLeastOne(cacheSize, "cache-size");
+            validator.extraParameters(extraParameters.keySet());
+            return new OAuthClientConfig(this, layout, endpoint);
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.oauthfilter;
+
+import dev.oauthfilter.cache.RefreshingTokenProvider;
+import dev.oauthfilter.endpoint.TokenEndpointClient;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bounded cache of caching token providers, keyed by everything that makes a token different: token endpoint,
+ * client id and secret, authentication method, scope, audience, resources and extra parameters. Two configurations
+ * with the same key share one provider, and so one token; differently configured clients never see each other's
+ * token. When full, the provider used least recently is dropped (callers still holding it keep a working provider).
+ *
+ * <pre>{@code
+ * TokenCache cache = TokenCache.builder().capacity(10).clock(clock).build();
+ * TokenProvider tokens = cache.provider(config);
+ * }</pre>
+ *
+ * <p>Settings that do not change the token (timeouts, refresh window) are taken from the first configuration of a
+ * key.
+ */
+public final class TokenCache {
+
+    private static final class Shared {
+        static final TokenCache INSTANCE = new TokenCache(builder(), true);
+    }
+
+    private final Clock clock;
+    private final Executor executor;
+    private final boolean growsWithConfig;
+    private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
+    private final Map<Duration, HttpClient> httpClients = new ConcurrentHashMap<>();
+    private int capacity;
+
+    private TokenCache(Builder builder, boolean growsWithConfig) {
+        this.clock = builder.clock;
+        this.executor = builder.executor != null ? builder.executor : defaultExecutor();
+        this.capacity = builder.capacity;
+        this.growsWithConfig = growsWithConfig;
+    }
+
+    /**
+     * The cache behind {@link TokenProvider#of(OAuthClientConfig)}: system clock, daemon refresh threads, and a
+     * capacity that grows to the largest {@link OAuthClientConfig#cacheSize()} it has been asked with.
+     *
+     * @return the shared cache of this class loader
+     */
+    public static TokenCache shared() {
+        return Shared.INSTANCE;
+    }
+
+    /** @return a builder for a cache of one's own (tests, or an application that wants its own clock/executor) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The provider for a configuration: the cached one when an equivalent configuration asked before.
+     *
+     * @param config the client
+     * @return its caching, thread-safe provider
+     */
+    public TokenProvider provider(OAuthClientConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (providers) {
+            if (growsWithConfig && config.cacheSize() > capacity) {
+                capacity = config.cacheSize();
+            }
+            RefreshingTokenProvider provider = providers.get(config.cacheKey());
+            if (provider == null) {
+                HttpClient http = httpClients.computeIfAbsent(config.connectTimeout(),
+                        TokenEndpointClient::newHttpClient);
+                TokenEndpointClient endpoint = new TokenEndpointClient(config, http, clock);
+                provider = new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
+                providers.put(config.cacheKey(), provider);
+                evictBeyondCapacity();
+            }
+            return provider;
+        }
+    }
+
+    /** @return how many clients' providers the cache holds */
+    public int size() {
+        synchronized (providers) {
+            return providers.size();
+        }
+    }
+
+    /** @return the most providers the cache holds */
+    public int capacity() {
+        synchronized (providers) {
+            return capacity;
+        }
+    }
+
+    private void evictBeyondCapacity() {
+        while (providers.size() > capacity) {
+            // O(n) over at most `capacity` entries, only when a new key arrives: keeps the token path lock-free.
+            providers.entrySet().stream()
+                    .min(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()))
+                    .map(Map.Entry::getKey)
+                    .ifPresent(providers::remove);
+        }
+    }
+
+    private static Executor defaultExecutor() {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), task -> {
+                    Thread thread = new Thread(task, "oauth-filter-refresh-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        return pool;
+    }
+
+    /** Builds a {@link TokenCache}. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private int capacity = 100;
+
+        private Builder() {
+        }
+
+        /** @param clock decides when tokens are stale or expired; default the system UTC clock */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param executor runs token requests (in a container, its {@code ManagedExecutorService}); default a pool
+         *                 of daemon threads
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** @param capacity how many clients' tokens to keep; default 100 */
+        public Builder capacity(int capacity) {
+            if (capacity < 1) {
+                throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                        .message("cache capacity must be at least 1, was " + capacity).build();
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** @return the cache */
+        public TokenCache build() {
+            return new TokenCache(this, false);
+        }
+    }
+}

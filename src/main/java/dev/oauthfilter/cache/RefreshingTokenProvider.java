@@ -1,0 +1,217 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A {@link TokenProvider} that caches one token and refreshes it before it expires.
+ *
+ * <p>The fast path reads one volatile field and the clock: no lock, no allocation. A STALE token is served while
+ * exactly one refresh runs on the executor; only an EXPIRED or missing token makes callers wait, all of them on the
+ * same single request, for at most the acquisition timeout. A failed refresh is never cached as a token: while the
+ * old token is still usable it keeps being served and the refresh is retried with backoff; waiters all receive
+ * the failure.
+ */
+public final class RefreshingTokenProvider implements TokenProvider {
+
+    private static final Logger LOG = Logger.getLogger(RefreshingTokenProvider.class.getName());
+    private static final long MAX_REFRESH_BACKOFF_MILLIS = 30_000;
+    private static final long TOUCH_GRANULARITY_MILLIS = 1_000;
+
+    private final OAuthClientConfig config;
+    private final TokenSource source;
+    private final Clock clock;
+    private final Executor executor;
+    private final AtomicReference<CompletableFuture<RefreshPlan>> inFlight = new AtomicReference<>();
+    private final AtomicInteger failedRefreshes = new AtomicInteger();
+    private volatile RefreshPlan current;
+    private volatile long lastUsedMillis;
+
+    /**
+     * @param config   the client (timeouts, refresh window, retries)
+     * @param source   where new tokens come from
+     * @param clock    decides FRESH / STALE / EXPIRED
+     * @param executor runs token requests; callers never run them on their own thread unless it rejects work
+     */
+    public RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
+        this.config = config;
+        this.source = source;
+        this.clock = clock;
+        this.executor = executor;
+        this.lastUsedMillis = clock.millis();
+    }
+
+    @Override
+    public AccessToken token() {
+        long now = clock.millis();
+        touch(now);
+        RefreshPlan plan = current;
+        if (plan != null && plan.isUsable(now)) {
+            if (plan.shouldRefresh(now)) {
+                startRefresh(false);
+            }
+            return plan.token;
+        }
+        return await(startRefresh(true));
+    }
+
+    /** @return when (epoch millis of the clock) this provider last gave out a token, to the second */
+    public long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+
+    /** @return the configuration this provider serves */
+    public OAuthClientConfig config() {
+        return config;
+    }
+
+    private void touch(long now) {
+        // Writing on every call would bounce the cache line between cores; LRU needs only the second.
+        if (now - lastUsedMillis >= TOUCH_GRANULARITY_MILLIS) {
+            lastUsedMillis = now;
+        }
+    }
+
+    private CompletableFuture<RefreshPlan> startRefresh(boolean needed) {
+        while (true) {
+            CompletableFuture<RefreshPlan> running = inFlight.get();
+            if (running != null) {
+                return running;
+            }
+            CompletableFuture<RefreshPlan> mine = new CompletableFuture<>();
+            if (!inFlight.compareAndSet(null, mine)) {
+                continue;
+            }
+            // Another request may have finished between our read of `current` and the CAS: do not repeat it.
+            RefreshPlan latest = current;
+            long now = clock.millis();
+            if (latest != null && (needed ? latest.isUsable(now) : !latest.shouldRefresh(now))) {
+                inFlight.compareAndSet(mine, null);
+                mine.complete(latest);
+                return mine;
+            }
+            try {
+                executor.execute(() -> refresh(mine));
+            } catch (RejectedExecutionException e) {
+                LOG.fine(() -> "client '" + config.name() + "': executor rejected the refresh, running it inline");
+                refresh(mine);
+            }
+            return mine;
+        }
+    }
+
+    private void refresh(CompletableFuture<RefreshPlan> mine) {
+        try {
+            RefreshPlan plan = RefreshPlan.of(acquire(), config.refreshBefore());
+            current = plan;
+            failedRefreshes.set(0);
+            inFlight.compareAndSet(mine, null);
+            mine.complete(plan);
+        } catch (TokenException e) {
+            keepServingAfter(e);
+            inFlight.compareAndSet(mine, null);
+            mine.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "client '" + config.name() + "': unexpected failure while refreshing", e);
+            inFlight.compareAndSet(mine, null);
+            mine.completeExceptionally(TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
+                    .message("unexpected failure while obtaining a token").cause(e).build());
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+        }
+    }
+
+    private void keepServingAfter(TokenException failure) {
+        long now = clock.millis();
+        RefreshPlan plan = current;
+        if (plan == null || !plan.isUsable(now)) {
+            LOG.warning(failure::getMessage);
+            return;
+        }
+        int failures = failedRefreshes.incrementAndGet();
+        long backoff = Math.min(MAX_REFRESH_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
+        long delay = Math.max(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1),
+                failure.retryAfter().map(Duration::toMillis).orElse(0L));
+        current = plan.retryAt(now + delay);
+        LOG.warning(() -> failure.getMessage() + "; still serving the current token (valid for "
+                + (plan.expiredAt - now) / 1000 + " s), next refresh attempt in " + delay + " ms");
+    }
+
+    /** Requests a token, retrying transient failures with backoff, within the acquisition timeout. */
+    private AccessToken acquire() {
+        // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
+        long deadline = System.nanoTime() + config.acquisitionTimeout().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return source.fetch(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (TokenException e) {
+                if (!e.isRetryable() || attempt >= config.maxAttempts()) {
+                    throw e;
+                }
+                long delay = retryDelayNanos(attempt, e);
+                if (System.nanoTime() + delay >= deadline) {
+                    throw e;
+                }
+                LOG.fine(() -> "client '" + config.name() + "': " + e.getMessage() + "; retrying in "
+                        + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+                sleep(delay, e);
+            }
+        }
+    }
+
+    private long retryDelayNanos(int attempt, TokenException failure) {
+        long base = config.retryBackoff().toNanos() << Math.min(attempt - 1, 20);
+        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        return Math.max(jittered, failure.retryAfter().map(Duration::toNanos).orElse(0L));
+    }
+
+    private void sleep(long nanos, TokenException pending) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw pending;
+        }
+    }
+
+    private AccessToken await(CompletableFuture<RefreshPlan> request) {
+        Duration timeout = config.acquisitionTimeout();
+        try {
+            return request.get(timeout.toNanos(), TimeUnit.NANOSECONDS).token;
+        } catch (TimeoutException e) {
+            throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
+                    .message("no token within the acquisition timeout of " + timeout.toMillis() + " ms").build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
+                    .message("interrupted while waiting for a token").build();
+        } catch (ExecutionException e) {
+            throw ((TokenException) e.getCause()).forCaller();
+        }
+    }
+
+    @Override
+    public String toString() {
+        RefreshPlan plan = current;
+        return "RefreshingTokenProvider[client=" + config.name() + ", token="
+                + (plan == null ? "none" : plan.token) + "]";
+    }
+}

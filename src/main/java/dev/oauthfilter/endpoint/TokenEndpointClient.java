@@ -1,0 +1,124 @@
+package dev.oauthfilter.endpoint;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Makes one client-credentials token request for one configuration. Every call is bounded: by the read timeout
+ * for the response headers, by the caller's timeout for the whole exchange, and by {@link #MAX_BODY_BYTES} for the
+ * body. Thread-safe.
+ */
+public final class TokenEndpointClient {
+
+    /** The largest token response body read; anything larger is an {@code INVALID_TOKEN_RESPONSE}. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+
+    private static final Logger LOG = Logger.getLogger(TokenEndpointClient.class.getName());
+
+    private final OAuthClientConfig config;
+    private final HttpClient http;
+    private final TokenRequestFactory requests;
+    private final TokenResponseParser parser;
+
+    /**
+     * @param config the client
+     * @param http   the HTTP client; must not follow redirects
+     * @param clock  the clock that stamps tokens
+     */
+    public TokenEndpointClient(OAuthClientConfig config, HttpClient http, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.requests = new TokenRequestFactory(config);
+        this.parser = new TokenResponseParser(config, clock);
+    }
+
+    /**
+     * An HTTP client fit for token requests: HTTP/1.1, no redirects, the JVM's default TLS settings.
+     *
+     * @param connectTimeout the TCP connect timeout
+     * @return the client
+     */
+    public static HttpClient newHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    /**
+     * Requests a token once.
+     *
+     * @param timeout the longest this call may take
+     * @return the token
+     * @throws TokenException on any failure, with a code and whether retrying can help
+     */
+    public AccessToken requestToken(Duration timeout) {
+        Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
+        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + config.tokenEndpoint());
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(requests.request(responseTimeout), BoundedBodySubscriber.handler(MAX_BODY_BYTES));
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw unreachable("no complete response within " + timeout.toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
+                    .message("interrupted while waiting for the token endpoint").build();
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        }
+        AccessToken token = parser.parse(response.statusCode(), response.headers(), response.body());
+        LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
+        return token;
+    }
+
+    private TokenException translate(Throwable failure) {
+        if (failure instanceof BoundedBodySubscriber.BodyTooLargeException) {
+            return TokenException.builder(ErrorCode.INVALID_TOKEN_RESPONSE).clientName(config.name())
+                    .message("the token endpoint sent a body larger than " + MAX_BODY_BYTES + " bytes").build();
+        }
+        if (failure instanceof HttpConnectTimeoutException) {
+            return unreachable("could not connect within " + config.connectTimeout().toMillis() + " ms", failure);
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return unreachable("no response within " + config.readTimeout().toMillis() + " ms", failure);
+        }
+        if (failure instanceof ConnectException) {
+            return unreachable("connection refused or failed", failure);
+        }
+        if (failure instanceof IOException) {
+            return unreachable("I/O error (" + failure.getClass().getSimpleName() + ")", failure);
+        }
+        LOG.log(Level.WARNING, "client '" + config.name() + "': unexpected failure of a token request", failure);
+        return TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
+                .message("unexpected failure of the token request (" + failure.getClass().getName() + ")")
+                .cause(failure).build();
+    }
+
+    private TokenException unreachable(String what, Throwable cause) {
+        return TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
+                .message("token endpoint " + config.tokenEndpoint() + ": " + what).cause(cause).build();
+    }
+}

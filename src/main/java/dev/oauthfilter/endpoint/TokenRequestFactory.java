@@ -1,0 +1,70 @@
+package dev.oauthfilter.endpoint;
+
+import dev.oauthfilter.ClientAuthMethod;
+import dev.oauthfilter.OAuthClientConfig;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/** Builds the client-credentials token request for a configuration. */
+final class TokenRequestFactory {
+
+    private final OAuthClientConfig config;
+    private final String form;
+    private final String basicAuthorization;
+
+    TokenRequestFactory(OAuthClientConfig config) {
+        this.config = config;
+        this.form = form(config);
+        this.basicAuthorization = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
+                ? basic(config) : null;
+    }
+
+    HttpRequest request(Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(config.tokenEndpoint())
+                .timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        if (basicAuthorization != null) {
+            request.header("Authorization", basicAuthorization);
+        }
+        return request.build();
+    }
+
+    static String form(OAuthClientConfig config) {
+        StringBuilder body = new StringBuilder("grant_type=client_credentials");
+        config.scope().ifPresent(scope -> append(body, "scope", scope));
+        config.audience().ifPresent(audience -> append(body, "audience", audience));
+        config.resources().forEach(resource -> append(body, "resource", resource));
+        for (Map.Entry<String, String> extra : config.extraParameters().entrySet()) {
+            append(body, extra.getKey(), extra.getValue());
+        }
+        if (config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
+            append(body, "client_id", config.clientId());
+            append(body, "client_secret", config.clientSecret().reveal());
+        }
+        return body.toString();
+    }
+
+    // RFC 6749 §2.3.1 form-encodes id and secret before Base64; the MCA and App ID servers (and the seed SDK)
+    // take them raw, and must keep working byte for byte.
+    static String basic(OAuthClientConfig config) {
+        boolean raw = config.layout().rawBasicCredentials();
+        String id = raw ? config.clientId() : encode(config.clientId());
+        String secret = raw ? config.clientSecret().reveal() : encode(config.clientSecret().reveal());
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void append(StringBuilder body, String name, String value) {
+        body.append('&').append(encode(name)).append('=').append(encode(value));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

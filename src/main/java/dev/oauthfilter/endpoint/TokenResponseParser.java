@@ -1,0 +1,219 @@
+package dev.oauthfilter.endpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * Turns a token endpoint's answer into an {@link AccessToken} or a {@link TokenException}. Tolerant where real
+ * servers differ ({@code expires_in} as a string, no {@code expires_in} at all), strict where a mistake would send
+ * a bad token ({@code token_type}, a missing {@code access_token}). Never copies the body into a message.
+ */
+final class TokenResponseParser {
+
+    static final Duration MAX_LIFETIME = Duration.ofDays(365);
+    private static final Set<String> RETRYABLE_OAUTH_ERRORS = Set.of("temporarily_unavailable", "server_error");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OAuthClientConfig config;
+    private final Clock clock;
+
+    TokenResponseParser(OAuthClientConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    AccessToken parse(int status, HttpHeaders headers, byte[] body) {
+        if (status < 200 || status > 299) {
+            throw errorResponse(status, headers, body);
+        }
+        JsonNode json = jsonObject(body, headers, status);
+        String value = text(json, "access_token");
+        if (value == null || value.isBlank()) {
+            throw invalid("the response has no access_token", status);
+        }
+        String type = text(json, "token_type");
+        if (type != null && !type.equalsIgnoreCase("bearer")) {
+            throw invalid("token_type is '" + shorten(type) + "', only Bearer is supported", status);
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(lifetime(json, value, now, status));
+        return new AccessToken(value, "Bearer", now, expiresAt, text(json, "scope"));
+    }
+
+    private Duration lifetime(JsonNode json, String token, Instant now, int status) {
+        JsonNode expiresIn = json.get("expires_in");
+        if (expiresIn != null && !expiresIn.isNull()) {
+            BigDecimal seconds = seconds(expiresIn);
+            if (seconds == null) {
+                throw invalid("expires_in is not a number", status);
+            }
+            if (seconds.signum() <= 0) {
+                throw invalid("expires_in must be positive, was " + seconds.toPlainString(), status);
+            }
+            return cap(seconds);
+        }
+        Instant exp = JwtExpiry.of(token);
+        if (exp != null) {
+            if (!exp.isAfter(now)) {
+                throw invalid("the token's JWT exp claim is already past (" + exp + ")", status);
+            }
+            return cap(BigDecimal.valueOf(Duration.between(now, exp).getSeconds()));
+        }
+        return config.defaultLifetime();
+    }
+
+    private static BigDecimal seconds(JsonNode node) {
+        try {
+            if (node.isNumber()) {
+                return node.decimalValue();
+            }
+            if (node.isTextual()) {
+                return new BigDecimal(node.asText().strip());
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static Duration cap(BigDecimal seconds) {
+        return seconds.compareTo(BigDecimal.valueOf(MAX_LIFETIME.getSeconds())) > 0
+                ? MAX_LIFETIME : Duration.ofMillis(seconds.movePointRight(3).longValue());
+    }
+
+    private TokenException errorResponse(int status, HttpHeaders headers, byte[] body) {
+        TokenException.Builder error = TokenException.builder(ErrorCode.TOKEN_ENDPOINT_ERROR)
+                .clientName(config.name()).httpStatus(status);
+        boolean retryable = status == 429 || status >= 500;
+        if (status >= 300 && status < 400) {
+            return error.message("the token endpoint answered " + status
+                    + " (a redirect); token requests carry credentials and do not follow redirects: "
+                    + "configure the final token URL").build();
+        }
+        JsonNode json = tryJson(body);
+        String oauthError = json == null ? null : text(json, "error");
+        if (oauthError != null) {
+            error.oauthError(oauthError, redactSecret(text(json, "error_description")));
+            retryable |= RETRYABLE_OAUTH_ERRORS.contains(oauthError);
+        }
+        String hint = "invalid_client".equals(oauthError) || status == 401
+                ? "; check the client id and secret (" + key("client-id") + ", " + key("client-secret") + ")"
+                : "invalid_scope".equals(oauthError) ? "; check " + key("scope") : "";
+        return error.message("the token endpoint answered " + status + hint)
+                .retryable(retryable)
+                .retryAfter(retryable ? retryAfter(headers) : null)
+                .build();
+    }
+
+    private Duration retryAfter(HttpHeaders headers) {
+        String value = headers.firstValue("Retry-After").orElse(null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private JsonNode jsonObject(byte[] body, HttpHeaders headers, int status) {
+        if (body.length == 0) {
+            throw invalid("the response body is empty", status);
+        }
+        String contentType = headers.firstValue("Content-Type").orElse("none");
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw invalid("the response is not a JSON object (Content-Type: " + shorten(contentType) + ")",
+                        status);
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote the body, and so the token: keep only the position
+            throw invalid("the response is not valid JSON (Content-Type: " + shorten(contentType) + ", line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", status);
+        } catch (IOException e) {
+            throw invalid("the response could not be read as JSON", status);
+        }
+    }
+
+    private static JsonNode tryJson(byte[] body) {
+        try {
+            JsonNode json = body.length == 0 ? null : JSON.readTree(body);
+            return json != null && json.isObject() ? json : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
+    }
+
+    private String redactSecret(String text) {
+        String secret = config.clientSecret().reveal();
+        return text == null || secret.length() < 4 ? text : text.replace(secret, "[redacted]");
+    }
+
+    private static String shorten(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", " ");
+        return clean.length() <= 60 ? clean : clean.substring(0, 60) + "...";
+    }
+
+    private String key(String suffix) {
+        return config.configKey(suffix);
+    }
+
+    private TokenException invalid(String message, int status) {
+        return TokenException.builder(ErrorCode.INVALID_TOKEN_RESPONSE).clientName(config.name())
+                .httpStatus(status).message(message).build();
+    }
+
+    /** Reads the {@code exp} claim of a JWT access token, without verifying it: only to learn its lifetime. */
+    static final class JwtExpiry {
+        private JwtExpiry() {
+        }
+
+        static Instant of(String token) {
+            String[] parts = token.split("\\.", -1);
+            if (parts.length != 3) {
+                return null;
+            }
+            try {
+                JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
+                        StandardCharsets.UTF_8));
+                JsonNode exp = claims == null ? null : claims.get("exp");
+                return exp != null && exp.canConvertToLong() ? Instant.ofEpochSecond(exp.asLong()) : null;
+            } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
+                return null;
+            }
+        }
+    }
+
+}
