@@ -167,7 +167,12 @@ public final class OAuthClientConfig {
         return configKey(name, setting);
     }
 
-    static String configKey(String name, String setting) {
+    /**
+     * @param name    a client name
+     * @param setting a setting, e.g. {@code client-id}
+     * @return its MicroProfile Config key: {@code oauth.<setting>} or {@code oauth.<name>.<setting>}
+     */
+    public static String configKey(String name, String setting) {
         return DEFAULT_NAME.equals(name) ? "oauth." + setting : "oauth." + name + "." + setting;
     }
 

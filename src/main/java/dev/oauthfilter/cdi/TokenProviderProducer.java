@@ -1,0 +1,70 @@
+package dev.oauthfilter.cdi;
+
+import dev.oauthfilter.OAuthClient;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.config.MicroProfileClientConfigs;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Produces the {@link TokenProvider}s of the clients configured in MicroProfile Config.
+ *
+ * <pre>{@code
+ * @Inject TokenProvider tokens;                              // oauth.* keys
+ * @Inject @OAuthClient("billing") TokenProvider billing;     // oauth.billing.* keys
+ * }</pre>
+ */
+@ApplicationScoped
+public class TokenProviderProducer {
+
+    private final Map<String, TokenProvider> providers = new ConcurrentHashMap<>();
+    private Config config;
+
+    /** For the container's proxies. */
+    protected TokenProviderProducer() {
+    }
+
+    /** @param config the application's MicroProfile Config */
+    @Inject
+    public TokenProviderProducer(Config config) {
+        this.config = config;
+    }
+
+    /** @return the default client's provider ({@code oauth.*} keys) */
+    @Produces
+    @Default
+    public TokenProvider defaultClient() {
+        return provider(OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    /**
+     * @param injectionPoint where it is injected, carrying the {@link OAuthClient} name
+     * @return the named client's provider ({@code oauth.<name>.*} keys)
+     */
+    @Produces
+    @OAuthClient("")
+    public TokenProvider namedClient(InjectionPoint injectionPoint) {
+        String name = injectionPoint.getQualifiers().stream()
+                .filter(OAuthClient.class::isInstance)
+                .map(q -> ((OAuthClient) q).value())
+                .findFirst()
+                .orElse(OAuthClientConfig.DEFAULT_NAME);
+        return provider(name);
+    }
+
+    /**
+     * @param name a client name
+     * @return its provider, built from MicroProfile Config on first use and shared after
+     */
+    public TokenProvider provider(String name) {
+        return providers.computeIfAbsent(name, n -> TokenProvider.of(MicroProfileClientConfigs.read(config, n)));
+    }
+}

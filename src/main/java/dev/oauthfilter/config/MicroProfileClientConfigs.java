@@ -1,0 +1,66 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.ClientAuthMethod;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Reads a client's settings from MicroProfile Config: {@code oauth.<setting>} for the default client,
+ * {@code oauth.<name>.<setting>} for a named one (environment variables through MicroProfile Config's usual
+ * mapping, e.g. {@code OAUTH_CLIENT_SECRET}, {@code OAUTH_BILLING_CLIENT_ID}).
+ *
+ * <pre>{@code
+ * OAuthClientConfig billing = MicroProfileClientConfigs.read(ConfigProvider.getConfig(), "billing");
+ * }</pre>
+ */
+public final class MicroProfileClientConfigs {
+
+    /** Prefix of extra form parameters: {@code oauth[.<name>].params.<parameter>=<value>}. */
+    static final String PARAMS = "params.";
+
+    private MicroProfileClientConfigs() {
+    }
+
+    /**
+     * @param config the MicroProfile Config to read
+     * @param name   the client name, {@link OAuthClientConfig#DEFAULT_NAME} for the un-prefixed keys
+     * @return the validated configuration
+     * @throws TokenException with a {@code MISSING_*} or {@code INVALID_SETTING} code naming the key to fix
+     */
+    public static OAuthClientConfig read(Config config, String name) {
+        Settings s = new Settings(config, name);
+        OAuthClientConfig.Builder b = OAuthClientConfig.builder().name(name);
+        s.uri("token-url").ifPresent(b::tokenUrl);
+        s.uri("server-url").ifPresent(b::serverUrl);
+        s.string("tenant-id").ifPresent(b::tenantId);
+        s.uri("oauth-server-url").ifPresent(b::oauthServerUrl);
+        s.string("client-id").ifPresent(b::clientId);
+        s.string("client-secret").ifPresent(b::clientSecret);
+        s.string("client-auth-method").map(MicroProfileClientConfigs::authMethod).ifPresent(b::clientAuthMethod);
+        s.string("scope").ifPresent(b::scope);
+        s.string("audience").ifPresent(b::audience);
+        s.list("resource").forEach(b::resource);
+        s.duration("connect-timeout").ifPresent(b::connectTimeout);
+        s.duration("read-timeout").ifPresent(b::readTimeout);
+        s.duration("acquisition-timeout").ifPresent(b::acquisitionTimeout);
+        s.duration("refresh-before").ifPresent(b::refreshBefore);
+        s.duration("default-lifetime").ifPresent(b::defaultLifetime);
+        s.integer("max-attempts").ifPresent(b::maxAttempts);
+        s.duration("retry-backoff").ifPresent(b::retryBackoff);
+        s.integer("cache-size").ifPresent(b::cacheSize);
+        s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
+        String paramsPrefix = s.key(PARAMS);
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith(paramsPrefix) && key.length() > paramsPrefix.length()) {
+                String parameter = key.substring(paramsPrefix.length());
+                s.string(PARAMS + parameter).ifPresent(value -> b.extraParameter(parameter, value));
+            }
+        }
+        return b.build();
+    }
+
+    private static ClientAuthMethod authMethod(String value) {
+        return ClientAuthMethod.fromConfigValue(value);
+    }
+}
