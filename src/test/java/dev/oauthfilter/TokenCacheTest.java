@@ -1,0 +1,107 @@
+package dev.oauthfilter;
+
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenCacheTest {
+
+    private final FakeTokenServer server = FakeTokenServer.start();
+    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private OAuthClientConfig.Builder config() {
+        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("cache-client")
+                .clientSecret("cache-secret");
+    }
+
+    @Test
+    void equivalentConfigurationsShareOneProviderAndOneToken() {
+        TokenCache cache = TokenCache.builder().clock(clock).build();
+
+        TokenProvider first = cache.provider(config().scope("read").build());
+        TokenProvider second = cache.provider(config().scope("read").readTimeout(Duration.ofSeconds(3)).build());
+
+        assertThat(second).isSameAs(first);
+        assertThat(second.token().value()).isEqualTo(first.token().value());
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void everySettingThatChangesTheTokenGivesItsOwnProviderAndToken() {
+        TokenCache cache = TokenCache.builder().clock(clock).build();
+        List<OAuthClientConfig> configs = List.of(
+                config().build(),
+                config().scope("write").build(),
+                config().audience("https://api.example.com").build(),
+                config().resource("urn:notes").build(),
+                config().extraParameter("tenant", "b").build(),
+                config().clientId("other-client").build(),
+                config().clientSecret("other-secret").build(),
+                config().clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build(),
+                config().tokenUrl(server.uri("/other/token")).build());
+
+        List<String> tokens = configs.stream().map(c -> cache.provider(c).token().value())
+                .collect(Collectors.toList());
+
+        assertThat(tokens).doesNotHaveDuplicates();
+        assertThat(server.tokenRequestCount()).isEqualTo(configs.size());
+        assertThat(cache.size()).isEqualTo(configs.size());
+    }
+
+    @Test
+    void theLeastRecentlyUsedProviderIsDroppedAtCapacity() {
+        TokenCache cache = TokenCache.builder().clock(clock).capacity(2).build();
+        OAuthClientConfig a = config().clientId("a").build();
+        OAuthClientConfig b = config().clientId("b").build();
+        OAuthClientConfig c = config().clientId("c").build();
+
+        TokenProvider providerA = cache.provider(a);
+        providerA.token();
+        clock.advance(Duration.ofSeconds(2));
+        TokenProvider providerB = cache.provider(b);
+        providerB.token();
+        clock.advance(Duration.ofSeconds(2));
+        providerA.token();
+        clock.advance(Duration.ofSeconds(2));
+        cache.provider(c);
+
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.provider(a)).as("recently used: kept").isSameAs(providerA);
+        assertThat(cache.provider(b)).as("least recently used: dropped").isNotSameAs(providerB);
+    }
+
+    @Test
+    void churningKeysNeverGrowTheCacheBeyondItsCapacity() {
+        TokenCache cache = TokenCache.builder().clock(clock).capacity(10).build();
+
+        for (int i = 0; i < 1_000; i++) {
+            cache.provider(config().clientId("client-" + i).build());
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(cache.size()).isEqualTo(10);
+    }
+
+    @Test
+    void theSharedCacheGrowsToTheLargestConfiguredCacheSize() {
+        int before = TokenCache.shared().capacity();
+
+        TokenProvider.of(config().clientId("grow").cacheSize(before + 50).build());
+
+        assertThat(TokenCache.shared().capacity()).isEqualTo(before + 50);
+        assertThat(TokenProvider.of(config().clientId("grow").build()))
+                .isSameAs(TokenProvider.of(config().clientId("grow").build()));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.ManualExecutor;
+import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.Threads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** FRESH / STALE / EXPIRED, single flight, and failures, with time from a clock and threads held by latches. */
+class RefreshingTokenProviderTest {
+
+    private static final String SECRET = "refresh-secret-abc123";
+    private static final Duration LIFETIME = Duration.ofSeconds(3600);
+    // with refreshBefore 60 s (and up to 10% jitter) the token turns stale between 66 s and 60 s before expiry,
+    // and expires for us 5 s before its real expiry
+    private static final Duration INTO_STALE = LIFETIME.minusSeconds(50);
+    private static final Duration INTO_EXPIRED = LIFETIME.minusSeconds(4);
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
+    private final FakeTokenServer server = FakeTokenServer.start();
+    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+
+    @AfterEach
+    void noSecretOrTokenInLogs() {
+        logs.assertNoneContain(SECRET);
+        logs.assertNoneContain(server.issuedTokens());
+        server.close();
+    }
+
+    private OAuthClientConfig.Builder config() {
+        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("refresh-client")
+                .clientSecret(SECRET).maxAttempts(1).acquisitionTimeout(Duration.ofSeconds(10));
+    }
+
+    private TokenProvider provider(TokenCache cache) {
+        return cache.provider(config().build());
+    }
+
+    @Test
+    void aFreshTokenIsServedFromTheCacheWithoutAnotherRequest() {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+
+        String first = tokens.token().value();
+        clock.advance(LIFETIME.minusSeconds(70));
+        String later = tokens.token().value();
+
+        assertThat(later).isEqualTo(first);
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleTokenIsServedAtOnceWhileExactlyOneBackgroundRefreshRuns() {
+        ManualExecutor executor = new ManualExecutor();
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(executor).build());
+        AccessToken old = tokens.token();
+        executor.hold();
+
+        clock.advance(INTO_STALE);
+        for (int i = 0; i < 10; i++) {
+            assertThat(tokens.token().value()).as("stale token still served").isEqualTo(old.value());
+        }
+        assertThat(executor.pending()).as("one refresh scheduled, however many callers").isEqualTo(1);
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+
+        executor.runAll();
+
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+        assertThat(tokens.token().value()).isNotEqualTo(old.value()).isEqualTo(server.issuedTokens().get(1));
+    }
+
+    @Test
+    void anExpiredTokenMakesTheCallerWaitForANewOne() {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        String old = tokens.token().value();
+
+        clock.advance(INTO_EXPIRED);
+
+        assertThat(tokens.token().value()).isNotEqualTo(old);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenIsFetchedOnceWhenSixtyFourThreadsAskAtExpiry() throws Exception {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        tokens.token();
+        clock.advance(INTO_EXPIRED);
+        server.holdResponses();
+
+        CountDownLatch go = new CountDownLatch(1);
+        List<String> results = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Thread caller = new Thread(() -> {
+                try {
+                    go.await();
+                    results.add(tokens.token().value());
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        go.countDown();
+        assertThat(server.awaitTokenRequests(2, 10)).as("the refresh request reached the server").isTrue();
+        Threads.awaitAllTimedWaiting(callers, Duration.ofSeconds(10));
+        server.releaseResponses();
+        for (Thread caller : callers) {
+            caller.join(10_000);
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(results).hasSize(64).containsOnly(server.issuedTokens().get(1));
+        assertThat(server.tokenRequestCount()).as("one initial request and one refresh").isEqualTo(2);
+    }
+
+    @Test
+    void aFailedRefreshKeepsServingTheStillValidTokenAndRetriesAfterABackoff() {
+        ManualExecutor executor = new ManualExecutor();
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(executor).build());
+        String old = tokens.token().value();
+        executor.hold();
+        server.respond(r -> Reply.json(503, "{\"error\":\"temporarily_unavailable\"}"));
+
+        clock.advance(INTO_STALE);
+        assertThat(tokens.token().value()).isEqualTo(old);
+        executor.runAll();
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+
+        assertThat(tokens.token().value()).as("old token kept after the failed refresh").isEqualTo(old);
+        assertThat(executor.pending()).as("no immediate retry: backing off").isZero();
+
+        clock.advance(Duration.ofSeconds(2));
+        server.issueTokensLasting(3600);
+        assertThat(tokens.token().value()).isEqualTo(old);
+        assertThat(executor.pending()).isEqualTo(1);
+        executor.runAll();
+
+        assertThat(tokens.token().value()).isNotEqualTo(old);
+        assertThat(server.tokenRequestCount()).isEqualTo(3);
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARNING") && l.contains("still serving the current token"));
+    }
+
+    @Test
+    void theErrorOfAFailedRequestIsSharedWithEveryWaiterAndNotCached() throws Exception {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        server.holdResponses();
+        server.respond(r -> Reply.json(400, "{\"error\":\"invalid_client\"}"));
+
+        Set<String> codes = ConcurrentHashMap.newKeySet();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread caller = new Thread(() -> {
+                TokenException e = catchThrowableOfType(TokenException.class, tokens::token);
+                codes.add(e == null ? "none" : e.code() + "/" + e.oauthError().orElse("?"));
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        assertThat(server.awaitTokenRequests(1, 10)).isTrue();
+        Threads.awaitAllTimedWaiting(callers, Duration.ofSeconds(10));
+        server.releaseResponses();
+        for (Thread caller : callers) {
+            caller.join(10_000);
+        }
+
+        assertThat(codes).containsExactly("TOKEN_ENDPOINT_ERROR/invalid_client");
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+
+        server.issueTokensLasting(3600);
+        assertThat(tokens.token().value()).isEqualTo(server.issuedTokens().get(0));
+        assertThat(server.tokenRequestCount()).as("the failure was not cached").isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedWaiterGetsInterruptedAndKeepsItsInterruptFlag() throws Exception {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        server.holdResponses();
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            TokenException e = catchThrowableOfType(TokenException.class, tokens::token);
+            outcome.set((e == null ? "none" : e.code()) + "/" + Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        assertThat(server.awaitTokenRequests(1, 10)).isTrue();
+        Threads.awaitAllTimedWaiting(List.of(caller), Duration.ofSeconds(10));
+
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(outcome.get()).isEqualTo("INTERRUPTED/true");
+    }
+}
