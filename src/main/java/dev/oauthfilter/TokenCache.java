@@ -16,6 +16,9 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 /**
  * A bounded cache of caching token providers, keyed by everything that makes a token different: token endpoint,
@@ -36,6 +39,8 @@ public final class TokenCache {
     private static final class Shared {
         static final TokenCache INSTANCE = new TokenCache(builder(), true);
     }
+
+    private static final Logger LOG = Logger.getLogger(TokenCache.class.getName());
 
     private final Clock clock;
     private final Executor executor;
@@ -115,7 +120,20 @@ public final class TokenCache {
         }
     }
 
+    /**
+     * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
+     * then run with the application's context and stop with it. Elsewhere, a pool of daemon threads.
+     */
     private static Executor defaultExecutor() {
+        try {
+            Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
+            if (managed instanceof Executor) {
+                LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
+                return (Executor) managed;
+            }
+        } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
+            LOG.finest(() -> "no managed executor: " + notInAContainer.getClass().getName());
+        }
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), task -> {
@@ -142,8 +160,8 @@ public final class TokenCache {
         }
 
         /**
-         * @param executor runs token requests (in a container, its {@code ManagedExecutorService}); default a pool
-         *                 of daemon threads
+         * @param executor runs token requests; default the container's {@code DefaultManagedExecutorService} when
+         *                 there is one, else a pool of daemon threads
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
