@@ -5,18 +5,20 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Captures every record the library logs, at every level, so that tests can assert what is absent: no secret, no
- * token. Register with {@code @RegisterExtension}.
+ * token. Register with {@code @RegisterExtension} and {@link #forbidding(Supplier)}.
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
@@ -36,7 +38,20 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         public void close() {
         }
     };
+    private final Supplier<Collection<String>> forbidden;
     private Level previous;
+
+    private LogCapture(Supplier<Collection<String>> forbidden) {
+        this.forbidden = forbidden;
+    }
+
+    /**
+     * A capture that, after each test, fails it if any record contains one of the values {@code forbidden} gives
+     * then (the secrets configured and the tokens the server issued).
+     */
+    public static LogCapture forbidding(Supplier<Collection<String>> forbidden) {
+        return new LogCapture(forbidden);
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -51,6 +66,7 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     public void afterEach(ExtensionContext context) {
         LIBRARY.removeHandler(handler);
         LIBRARY.setLevel(previous);
+        assertNoneContain(forbidden.get());
     }
 
     /** @return every captured line, fully formatted, with the messages of the thrown chain */
@@ -75,7 +91,10 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    public void assertNoneContain(String... values) {
-        assertNoneContain(List.of(values));
+    /** @return {@code values} and {@code more} in one list, for {@link #forbidding(Supplier)} */
+    public static List<String> all(Collection<String> values, String... more) {
+        List<String> all = new ArrayList<>(values);
+        all.addAll(List.of(more));
+        return all;
     }
 }
