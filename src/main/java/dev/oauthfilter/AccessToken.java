@@ -21,6 +21,8 @@ public final class AccessToken {
     private final Instant issuedAt;
     private final Instant expiresAt;
     private final String scope;
+    // computed once: the filter's hot path then allocates nothing per request
+    private final String authorizationHeader;
 
     /**
      * @param value     the token, not blank
@@ -35,6 +37,7 @@ public final class AccessToken {
         this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         this.scope = scope;
+        this.authorizationHeader = "Bearer " + value;
         if (value.isBlank()) {
             throw new IllegalArgumentException("blank token value");
         }
@@ -70,7 +73,7 @@ public final class AccessToken {
 
     /** @return {@code "Bearer " + value()}, ready for an {@code Authorization} header */
     public String authorizationHeader() {
-        return "Bearer " + value;
+        return authorizationHeader;
     }
 
     /** @return the first 8 bytes of the SHA-256 of the value, in hex: safe to log, useless to an attacker */
