@@ -1,0 +1,21 @@
+package dev.oauthfilter.samples.backend;
+
+import dev.oauthfilter.OAuthClientFilter;
+import dev.oauthfilter.samples.notes.NotesPage;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The notes service as a Rest Client; the filter adds the default client's ({@code oauth.*}) token. */
+@RegisterRestClient(configKey = "notes")
+@RegisterProvider(OAuthClientFilter.class)
+@Path("/notes")
+public interface NotesApi {
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    NotesPage notes();
+}
