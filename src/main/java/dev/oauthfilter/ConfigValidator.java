@@ -99,6 +99,15 @@ final class ConfigValidator {
         }
     }
 
+    void allowedTargets(java.util.List<String> targets) {
+        for (String target : targets) {
+            String problem = AllowedTargets.problem(target);
+            if (problem != null) {
+                throw fail(ErrorCode.INVALID_SETTING, key("allowed-hosts") + ": " + problem);
+            }
+        }
+    }
+
     static boolean isLoopback(String host) {
         if (host == null) {
             return false;

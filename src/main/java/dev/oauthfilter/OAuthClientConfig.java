@@ -41,6 +41,8 @@ public final class OAuthClientConfig {
     private final List<String> resources;
     private final Map<String, String> extraParameters;
     private final Timing timing;
+    private final AllowedTargets allowedTargets;
+    private final boolean retryOnUnauthorized;
     private final int cacheSize;
     private final List<Object> cacheKey;
 
@@ -56,6 +58,8 @@ public final class OAuthClientConfig {
         this.resources = List.copyOf(b.resources);
         this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
         this.timing = new Timing(b);
+        this.allowedTargets = new AllowedTargets(b.allowedTargets);
+        this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.cacheSize = b.cacheSize;
         this.cacheKey = List.of(tokenEndpoint, layout, clientId, clientSecret, clientAuthMethod,
                 Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters);
@@ -151,6 +155,29 @@ public final class OAuthClientConfig {
         return timing.retryBackoff;
     }
 
+    /** @return after a failed token request, how long callers without a valid token get that failure at once */
+    public Duration failureCooldown() {
+        return timing.failureCooldown;
+    }
+
+    /** @return the hosts / base URIs this client's tokens may be sent to; empty means no restriction */
+    public List<String> allowedHosts() {
+        return allowedTargets.entries();
+    }
+
+    /**
+     * @param target a request URI
+     * @return whether this client's token may be sent there ({@link #allowedHosts()})
+     */
+    public boolean allowsTarget(URI target) {
+        return allowedTargets.allows(target);
+    }
+
+    /** @return whether a 401 from the protected service makes the filter get a new token and replay the request once */
+    public boolean retryOnUnauthorized() {
+        return retryOnUnauthorized;
+    }
+
     /** @return the number of clients whose tokens the shared cache keeps (the largest configured wins) */
     public int cacheSize() {
         return cacheSize;
@@ -188,7 +215,8 @@ public final class OAuthClientConfig {
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
                 + (resources.isEmpty() ? "" : ", resources=" + resources)
-                + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet()) + "]";
+                + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
+                + (allowedTargets.entries().isEmpty() ? "" : ", allowedHosts=" + allowedTargets.entries()) + "]";
     }
 
     private static final class Timing {
@@ -199,6 +227,7 @@ public final class OAuthClientConfig {
         final Duration defaultLifetime;
         final int maxAttempts;
         final Duration retryBackoff;
+        final Duration failureCooldown;
 
         Timing(Builder b) {
             this.connectTimeout = b.connectTimeout;
@@ -208,6 +237,7 @@ public final class OAuthClientConfig {
             this.defaultLifetime = b.defaultLifetime;
             this.maxAttempts = b.maxAttempts;
             this.retryBackoff = b.retryBackoff;
+            this.failureCooldown = b.failureCooldown;
         }
     }
 
@@ -243,6 +273,9 @@ public final class OAuthClientConfig {
         private Duration defaultLifetime = Duration.ofMinutes(5);
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
+        private Duration failureCooldown = Duration.ofSeconds(2);
+        private final List<String> allowedTargets = new ArrayList<>();
+        private boolean retryOnUnauthorized = true;
         private int cacheSize = 100;
         private boolean allowInsecureHttp;
 
@@ -369,6 +402,34 @@ public final class OAuthClientConfig {
             return this;
         }
 
+        /**
+         * @param cooldown after a failed token request, how long callers that have no valid token get the same
+         *                 failure at once instead of a new request (longer if the server sent Retry-After); 2 s
+         */
+        public Builder failureCooldown(Duration cooldown) {
+            this.failureCooldown = cooldown;
+            return this;
+        }
+
+        /**
+         * @param target a host ({@code api.example.com}), a wildcard ({@code *.example.com}) or a base URI
+         *               ({@code https://api.example.com/notes}) the token may be sent to; once one is given, requests
+         *               to anywhere else get no token
+         */
+        public Builder allowedHost(String target) {
+            this.allowedTargets.add(Objects.requireNonNull(target, "target").strip());
+            return this;
+        }
+
+        /**
+         * @param retry whether a 401 answer makes the filter invalidate the token, get a new one and replay the
+         *              request once (idempotent methods with a replayable entity only); default true
+         */
+        public Builder retryOnUnauthorized(boolean retry) {
+            this.retryOnUnauthorized = retry;
+            return this;
+        }
+
         /** @param size how many clients' tokens the shared cache keeps; default 100 */
         public Builder cacheSize(int size) {
             this.cacheSize = size;
@@ -406,6 +467,8 @@ public final class OAuthClientConfig {
             validator.positive(defaultLifetime, "default-lifetime");
             validator.notNegative(refreshBefore, "refresh-before");
             validator.notNegative(retryBackoff, "retry-backoff");
+            validator.notNegative(failureCooldown, "failure-cooldown");
+            validator.allowedTargets(allowedTargets);
             validator.atLeastOne(maxAttempts, "max-attempts");
             validator.atLeastOne(cacheSize, "cache-size");
             validator.extraParameters(extraParameters.keySet());

@@ -32,6 +32,31 @@ public interface TokenProvider {
     }
 
     /**
+     * Tells the provider that a protected service rejected {@code rejected} (401): it is dropped if it is still the
+     * cached token, so that the next call obtains a new one. A token obtained only a moment ago is kept: a service
+     * that rejects it would reject its successor too, and dropping it would turn every request into a token request.
+     *
+     * @param rejected the token the service rejected
+     * @return whether asking again can give a different token (so that replaying the request makes sense)
+     */
+    default boolean invalidate(AccessToken rejected) {
+        return false;
+    }
+
+    /**
+     * @param target a request URI
+     * @return whether this client's token may be sent there (its configured allowed hosts; anywhere when none)
+     */
+    default boolean allowsTarget(java.net.URI target) {
+        return true;
+    }
+
+    /** @return whether a 401 answer should make the filter get a new token and replay the request once */
+    default boolean retryOnUnauthorized() {
+        return false;
+    }
+
+    /**
      * The provider for a configuration, shared by every caller in this class loader that asks with an equivalent
      * configuration (same endpoint, credentials, scope, audience, resources and extra parameters), taken from
      * {@link TokenCache#shared()}.

@@ -34,6 +34,8 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private static final Logger LOG = Logger.getLogger(RefreshingTokenProvider.class.getName());
     private static final long MAX_REFRESH_BACKOFF_MILLIS = 30_000;
     private static final long TOUCH_GRANULARITY_MILLIS = 1_000;
+    // A token rejected within this age of being issued is not dropped: see TokenProvider.invalidate.
+    static final long REJECTED_TOKEN_MIN_AGE_MILLIS = 5_000;
 
     private final OAuthClientConfig config;
     private final TokenSource source;
@@ -41,8 +43,20 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private final Executor executor;
     private final AtomicReference<CompletableFuture<RefreshPlan>> inFlight = new AtomicReference<>();
     private final AtomicInteger failedRefreshes = new AtomicInteger();
-    private volatile RefreshPlan current;
+    private final AtomicReference<RefreshPlan> current = new AtomicReference<>();
+    private volatile RecentFailure recentFailure;
     private volatile long lastUsedMillis;
+
+    /** The failure of the last acquisition, served to callers without a usable token until {@code until}. */
+    private static final class RecentFailure {
+        final TokenException failure;
+        final long until;
+
+        RecentFailure(TokenException failure, long until) {
+            this.failure = failure;
+            this.until = until;
+        }
+    }
 
     /**
      * @param config   the client (timeouts, refresh window, retries)
@@ -62,14 +76,46 @@ public final class RefreshingTokenProvider implements TokenProvider {
     public AccessToken token() {
         long now = clock.millis();
         touch(now);
-        RefreshPlan plan = current;
+        RefreshPlan plan = current.get();
         if (plan != null && plan.isUsable(now)) {
             if (plan.shouldRefresh(now)) {
                 startRefresh(false);
             }
             return plan.token;
         }
+        RecentFailure failed = recentFailure;
+        if (failed != null && now < failed.until) {
+            // the endpoint just failed: do not let every caller hammer it; they share that failure for a moment
+            throw failed.failure.forCaller();
+        }
         return await(startRefresh(true));
+    }
+
+    @Override
+    public boolean invalidate(AccessToken rejected) {
+        RefreshPlan plan = current.get();
+        if (plan == null || plan.token != rejected) {
+            return true;
+        }
+        if (clock.millis() - rejected.issuedAt().toEpochMilli() < REJECTED_TOKEN_MIN_AGE_MILLIS) {
+            LOG.fine(() -> "client '" + config.name() + "': " + rejected + " was rejected right after it was issued;"
+                    + " keeping it (check the audience, scope or roles the protected service expects)");
+            return false;
+        }
+        if (current.compareAndSet(plan, null)) {
+            LOG.fine(() -> "client '" + config.name() + "': dropped rejected " + rejected);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean allowsTarget(java.net.URI target) {
+        return config.allowsTarget(target);
+    }
+
+    @Override
+    public boolean retryOnUnauthorized() {
+        return config.retryOnUnauthorized();
     }
 
     /** @return when (epoch millis of the clock) this provider last gave out a token, to the second */
@@ -100,7 +146,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
                 continue;
             }
             // Another request may have finished between our read of `current` and the CAS: do not repeat it.
-            RefreshPlan latest = current;
+            RefreshPlan latest = current.get();
             long now = clock.millis();
             if (latest != null && (needed ? latest.isUsable(now) : !latest.shouldRefresh(now))) {
                 inFlight.compareAndSet(mine, null);
@@ -120,7 +166,8 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private void refresh(CompletableFuture<RefreshPlan> mine) {
         try {
             RefreshPlan plan = RefreshPlan.of(acquire(), config.refreshBefore());
-            current = plan;
+            current.set(plan);
+            recentFailure = null;
             failedRefreshes.set(0);
             inFlight.compareAndSet(mine, null);
             mine.complete(plan);
@@ -141,16 +188,20 @@ public final class RefreshingTokenProvider implements TokenProvider {
 
     private void keepServingAfter(TokenException failure) {
         long now = clock.millis();
-        RefreshPlan plan = current;
+        RefreshPlan plan = current.get();
         if (plan == null || !plan.isUsable(now)) {
-            LOG.warning(failure::getMessage);
+            long cooldown = Math.max(config.failureCooldown().toMillis(),
+                    failure.retryAfter().map(Duration::toMillis).orElse(0L));
+            recentFailure = new RecentFailure(failure, now + cooldown);
+            LOG.warning(() -> failure.getMessage() + "; callers without a token get this failure for the next "
+                    + cooldown + " ms");
             return;
         }
         int failures = failedRefreshes.incrementAndGet();
         long backoff = Math.min(MAX_REFRESH_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
         long delay = Math.max(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1),
                 failure.retryAfter().map(Duration::toMillis).orElse(0L));
-        current = plan.retryAt(now + delay);
+        current.compareAndSet(plan, plan.retryAt(now + delay));
         LOG.warning(() -> failure.getMessage() + "; still serving the current token (valid for "
                 + (plan.expiredAt - now) / 1000 + " s), next refresh attempt in " + delay + " ms");
     }
@@ -210,7 +261,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
 
     @Override
     public String toString() {
-        RefreshPlan plan = current;
+        RefreshPlan plan = current.get();
         return "RefreshingTokenProvider[client=" + config.name() + ", token="
                 + (plan == null ? "none" : plan.token) + "]";
     }

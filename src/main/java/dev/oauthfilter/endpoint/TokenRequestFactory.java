@@ -14,17 +14,16 @@ import java.util.Map;
 final class TokenRequestFactory {
 
     private final OAuthClientConfig config;
-    private final String form;
-    private final String basicAuthorization;
 
     TokenRequestFactory(OAuthClientConfig config) {
         this.config = config;
-        this.form = form(config);
-        this.basicAuthorization = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
-                ? basic(config) : null;
     }
 
+    // Built anew for every request: a secret kept in a file may have been rotated since the last one.
     HttpRequest request(Duration timeout) {
+        String form = form(config);
+        String basicAuthorization = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
+                ? basic(config) : null;
         HttpRequest.Builder request = HttpRequest.newBuilder(config.tokenEndpoint())
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -114,13 +114,34 @@ final class TokenResponseParser {
             error.oauthError(oauthError, redactSecret(text(json, "error_description")));
             retryable |= RETRYABLE_OAUTH_ERRORS.contains(oauthError);
         }
-        String hint = "invalid_client".equals(oauthError) || status == 401
-                ? "; check the client id and secret (" + key("client-id") + ", " + key("client-secret") + ")"
-                : "invalid_scope".equals(oauthError) ? "; check " + key("scope") : "";
+        String hint = hint(oauthError, status);
         return error.message("the token endpoint answered " + status + hint)
                 .retryable(retryable)
                 .retryAfter(retryable ? retryAfter(headers) : null)
                 .build();
+    }
+
+    /** What to check for the errors that retrying cannot fix (RFC 6749 §5.2). */
+    private String hint(String oauthError, int status) {
+        String error = oauthError == null ? (status == 401 ? "invalid_client" : "") : oauthError;
+        switch (error) {
+            case "invalid_client":
+                return "; check the client id and secret (" + key("client-id") + ", " + key("client-secret")
+                        + ") and the authentication method (" + key("client-auth-method") + ")";
+            case "unauthorized_client":
+                return "; the authorization server does not allow client '" + config.clientId()
+                        + "' the client_credentials grant: check its registration there";
+            case "invalid_grant":
+                return "; the authorization server refused the client_credentials grant for client '"
+                        + config.clientId() + "': check its registration and " + key("client-id");
+            case "invalid_scope":
+                return "; check " + key("scope") + " against the scopes the client may request";
+            case "invalid_request":
+                return "; check " + key("token-url") + ", " + key("client-auth-method") + " and any "
+                        + key("params.*");
+            default:
+                return "";
+        }
     }
 
     private Duration retryAfter(HttpHeaders headers) {

@@ -189,8 +189,61 @@ class RefreshingTokenProviderTest {
         assertThat(server.tokenRequestCount()).isEqualTo(1);
 
         server.issueTokensLasting(3600);
+        clock.advance(Duration.ofSeconds(3));
         assertThat(tokens.token().value()).isEqualTo(server.issuedTokens().get(0));
-        assertThat(server.tokenRequestCount()).as("the failure was not cached").isEqualTo(2);
+        assertThat(server.tokenRequestCount()).as("the failure was not cached as a token").isEqualTo(2);
+    }
+
+    @Test
+    void whileTheEndpointIsFailingCallersWithoutATokenGetTheFailureAtOnceForTheCooldown() {
+        TokenProvider tokens = TokenCache.builder().clock(clock).build()
+                .provider(config().failureCooldown(Duration.ofSeconds(2)).build());
+        server.respond(r -> Reply.json(503, "{\"error\":\"temporarily_unavailable\"}"));
+
+        for (int i = 0; i < 50; i++) {
+            TokenException e = catchThrowableOfType(TokenException.class, tokens::token);
+            assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_ERROR");
+        }
+        assertThat(server.tokenRequestCount()).as("one request for 50 callers inside the cooldown").isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(2001));
+        server.issueTokensLasting(3600);
+        assertThat(tokens.token().value()).as("recovered once the endpoint answers").isNotBlank();
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void retryAfterLengthensTheCooldown() {
+        TokenProvider tokens = TokenCache.builder().clock(clock).build()
+                .provider(config().failureCooldown(Duration.ofSeconds(1)).build());
+        server.respond(r -> Reply.of(429, "application/json", "{}".getBytes(), java.util.Map.of("Retry-After", "30")));
+        catchThrowableOfType(TokenException.class, tokens::token);
+
+        clock.advance(Duration.ofSeconds(29));
+        catchThrowableOfType(TokenException.class, tokens::token);
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        catchThrowableOfType(TokenException.class, tokens::token);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRejectedTokenIsDroppedOnlyIfStillCachedAndNotJustIssued() {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        AccessToken first = tokens.token();
+
+        assertThat(tokens.invalidate(first)).as("just issued: kept, replay would not help").isFalse();
+        assertThat(tokens.token()).isSameAs(first);
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(tokens.invalidate(first)).isTrue();
+        AccessToken second = tokens.token();
+        assertThat(second.value()).isNotEqualTo(first.value());
+
+        assertThat(tokens.invalidate(first)).as("already replaced: a replay gets the new one").isTrue();
+        assertThat(tokens.token()).as("the newer token is not dropped for the old one's rejection").isSameAs(second);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
     }
 
     @Test
