@@ -330,6 +330,17 @@ public final class OAuthClientConfig {
             return this;
         }
 
+        /**
+         * @param file a file holding the client secret, read on every token request (a rotated secret is picked up
+         *             without a restart); replaces a secret set before
+         */
+        public Builder clientSecretFile(java.nio.file.Path file) {
+            if (file != null) {
+                this.clientSecret = Secret.fromFile(file);
+            }
+            return this;
+        }
+
         /** @param method how to authenticate; default {@link ClientAuthMethod#CLIENT_SECRET_BASIC} */
         public Builder clientAuthMethod(ClientAuthMethod method) {
             this.clientAuthMethod = method;

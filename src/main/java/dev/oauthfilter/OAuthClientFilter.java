@@ -1,16 +1,22 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.config.TokenProviderLookup;
+import dev.oauthfilter.jaxrs.RequestResender;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.client.ClientResponseContext;
+import jakarta.ws.rs.client.ClientResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -35,12 +41,28 @@ import java.util.logging.Logger;
  * (never added twice). If no token can be had the request is not sent: the {@link TokenException} arrives as the
  * cause of a {@link jakarta.ws.rs.ProcessingException}. A Rest Client interface or method annotated
  * {@link OAuthClient @OAuthClient("name")} gets the named client's token.
+ *
+ * <p>Tokens go only where configured: a request to a host outside the client's allowed hosts gets no token, and
+ * redirects of requests that carry one are followed by the filter itself, so that the token is never sent to
+ * another origin. When the service answers 401, the filter drops that token, gets a new one and replays the request
+ * once, if the method is idempotent and the entity can be written again; a second 401 goes to the caller.
  */
 @Priority(Priorities.AUTHENTICATION)
-public class OAuthClientFilter implements ClientRequestFilter {
+public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFilter {
 
     /** The request property in which MicroProfile Rest Client (1.2+) puts the invoked interface method. */
     static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
+
+    private static final String SENT_TOKEN = "dev.oauthfilter.sentToken";
+    private static final String SENT_BY = "dev.oauthfilter.sentBy";
+    private static final String FOLLOW_REDIRECTS = "dev.oauthfilter.followRedirects";
+    private static final String REPLAYED = "dev.oauthfilter.replayed";
+    private static final String REDIRECTS = "dev.oauthfilter.redirects";
+    private static final String NO_TOKEN = "dev.oauthfilter.noToken";
+    // Jersey's ClientProperties.FOLLOW_REDIRECTS, named here so the filter does not depend on Jersey
+    private static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
+    private static final Set<Integer> REDIRECTS_STATUS = Set.of(301, 302, 303, 307, 308);
+    private static final int MAX_REDIRECTS = 5;
 
     private static final Logger LOG = Logger.getLogger(OAuthClientFilter.class.getName());
 
@@ -64,6 +86,9 @@ public class OAuthClientFilter implements ClientRequestFilter {
 
     @Override
     public void filter(ClientRequestContext request) {
+        if (request.getProperty(NO_TOKEN) != null) {
+            return;
+        }
         if (setByApplication(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
             LOG.fine(() -> "leaving the application's own Authorization header on " + request.getMethod() + " "
                     + request.getUri().getHost());
@@ -71,7 +96,77 @@ public class OAuthClientFilter implements ClientRequestFilter {
         }
         TokenProvider provider = tokens != null ? tokens
                 : byClientName.computeIfAbsent(clientName(request), TokenProviderLookup::find);
-        request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, provider.authorizationHeader());
+        if (!provider.allowsTarget(request.getUri())) {
+            LOG.fine(() -> "no token for " + request.getUri().getHost() + ": not among the client's allowed hosts");
+            return;
+        }
+        AccessToken token = provider.token();
+        request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
+        request.setProperty(SENT_TOKEN, token);
+        request.setProperty(SENT_BY, provider);
+        if (request.getProperty(FOLLOW_REDIRECTS) == null) {
+            Object configured = request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS);
+            request.setProperty(FOLLOW_REDIRECTS, !Boolean.FALSE.equals(configured) && !"false".equals(configured));
+        }
+        request.setProperty(JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
+    }
+
+    @Override
+    public void filter(ClientRequestContext request, ClientResponseContext response) {
+        AccessToken sent = (AccessToken) request.getProperty(SENT_TOKEN);
+        if (sent == null) {
+            return;
+        }
+        if (response.getStatus() == 401) {
+            replayAfterUnauthorized(request, response, sent);
+        } else if (REDIRECTS_STATUS.contains(response.getStatus())
+                && Boolean.TRUE.equals(request.getProperty(FOLLOW_REDIRECTS))) {
+            followRedirect(request, response);
+        }
+    }
+
+    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response,
+                                         AccessToken sent) {
+        TokenProvider provider = (TokenProvider) request.getProperty(SENT_BY);
+        if (request.getProperty(REPLAYED) != null) {
+            LOG.fine(() -> "401 again after a replay with a new token: returning it to the caller");
+            return;
+        }
+        boolean newTokenPossible = provider.invalidate(sent);
+        if (!newTokenPossible || !provider.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
+            return;
+        }
+        LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
+                + " once with a new token");
+        try {
+            RequestResender.resend(request, response, request.getUri(), request.getMethod(), true,
+                    OAuthClientFilter::isApplicationProperty,
+                    Map.of(REPLAYED, Boolean.TRUE, FOLLOW_REDIRECTS, request.getProperty(FOLLOW_REDIRECTS)));
+        } catch (ProcessingException e) {
+            LOG.fine(() -> "the replay failed (" + e.getMessage() + "); returning the original 401");
+        }
+    }
+
+    private void followRedirect(ClientRequestContext request, ClientResponseContext response) {
+        URI target = RequestResender.redirectTarget(request, response);
+        Object hops = request.getProperty(REDIRECTS);
+        int done = hops instanceof Integer ? (Integer) hops : 0;
+        if (target == null || done >= MAX_REDIRECTS) {
+            return;
+        }
+        boolean sameOrigin = AllowedTargets.sameOrigin(request.getUri(), target);
+        int status = response.getStatus();
+        boolean keepMethod = status == 307 || status == 308;
+        String method = keepMethod || "HEAD".equalsIgnoreCase(request.getMethod()) ? request.getMethod() : "GET";
+        LOG.fine(() -> "following " + status + " to " + target.getHost()
+                + (sameOrigin ? " with the token" : " without the token (another origin)"));
+        // to another origin: no token, and the client's own redirect handling from there on
+        RequestResender.resend(request, response, target, method, keepMethod, OAuthClientFilter::isApplicationProperty,
+                sameOrigin ? Map.of(REDIRECTS, done + 1, FOLLOW_REDIRECTS, Boolean.TRUE) : Map.of(NO_TOKEN, Boolean.TRUE));
+    }
+
+    private static boolean isApplicationProperty(String name) {
+        return !name.startsWith("dev.oauthfilter.") && !name.equals(JERSEY_FOLLOW_REDIRECTS);
     }
 
     private static boolean setByApplication(List<Object> values) {

@@ -37,6 +37,7 @@ public final class MicroProfileClientConfigs {
         s.uri("oauth-server-url").ifPresent(b::oauthServerUrl);
         s.string("client-id").ifPresent(b::clientId);
         s.string("client-secret").ifPresent(b::clientSecret);
+        s.string("client-secret-file").ifPresent(file -> b.clientSecretFile(java.nio.file.Path.of(file)));
         s.string("client-auth-method").map(MicroProfileClientConfigs::authMethod).ifPresent(b::clientAuthMethod);
         s.string("scope").ifPresent(b::scope);
         s.string("audience").ifPresent(b::audience);
@@ -48,6 +49,9 @@ public final class MicroProfileClientConfigs {
         s.duration("default-lifetime").ifPresent(b::defaultLifetime);
         s.integer("max-attempts").ifPresent(b::maxAttempts);
         s.duration("retry-backoff").ifPresent(b::retryBackoff);
+        s.duration("failure-cooldown").ifPresent(b::failureCooldown);
+        s.list("allowed-hosts").forEach(b::allowedHost);
+        s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.integer("cache-size").ifPresent(b::cacheSize);
         s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
         String paramsPrefix = s.key(PARAMS);

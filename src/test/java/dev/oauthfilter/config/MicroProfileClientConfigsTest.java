@@ -44,6 +44,9 @@ class MicroProfileClientConfigsTest {
         p.put("oauth.max-attempts", "5");
         p.put("oauth.retry-backoff", "50ms");
         p.put("oauth.cache-size", "7");
+        p.put("oauth.failure-cooldown", "5s");
+        p.put("oauth.allowed-hosts", "api.example.com,https://notes.example.com/v1");
+        p.put("oauth.retry-on-unauthorized", "false");
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
 
@@ -63,6 +66,51 @@ class MicroProfileClientConfigsTest {
         assertThat(c.maxAttempts()).isEqualTo(5);
         assertThat(c.retryBackoff()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.cacheSize()).isEqualTo(7);
+        assertThat(c.failureCooldown()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.allowedHosts()).containsExactly("api.example.com", "https://notes.example.com/v1");
+        assertThat(c.allowsTarget(URI.create("https://notes.example.com/v1/notes"))).isTrue();
+        assertThat(c.allowsTarget(URI.create("https://notes.example.com/v2/notes"))).isFalse();
+        assertThat(c.retryOnUnauthorized()).isFalse();
+    }
+
+    @Test
+    void aSecretFileIsReadOnEveryUseSoARotatedSecretIsPickedUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("client-secret");
+        java.nio.file.Files.writeString(file, "first-secret\n");
+        Map<String, String> p = minimal("oauth.");
+        p.put("oauth.client-secret-file", file.toString());
+
+        OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
+        assertThat(c.clientSecret().reveal()).isEqualTo("first-secret");
+        java.nio.file.Files.writeString(file, "rotated-secret");
+
+        assertThat(c.clientSecret().reveal()).isEqualTo("rotated-secret");
+        assertThat(c.toString()).doesNotContain("secret\"").doesNotContain("rotated-secret");
+    }
+
+    @Test
+    void anUnreadableSecretFileFailsAtBuildNamingTheFileNotItsContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Map<String, String> p = minimal("oauth.");
+        p.put("oauth.client-secret-file", dir.resolve("missing").toString());
+
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME));
+
+        assertThat(e.code()).isEqualTo("MISSING_SECRET");
+        assertThat(e.getMessage()).contains("missing").contains("NoSuchFileException");
+    }
+
+    @Test
+    void aBadAllowedHostIsAnInvalidSetting() {
+        Map<String, String> p = minimal("oauth.");
+        p.put("oauth.allowed-hosts", "ftp://files.example.com");
+
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME));
+
+        assertThat(e.code()).isEqualTo("INVALID_SETTING");
+        assertThat(e.getMessage()).contains("oauth.allowed-hosts");
     }
 
     @Test

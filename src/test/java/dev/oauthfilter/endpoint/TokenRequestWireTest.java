@@ -145,4 +145,21 @@ class TokenRequestWireTest {
         assertThat(token.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(120)));
         assertThat(token.tokenType()).isEqualTo("Bearer");
     }
+
+    @Test
+    void aRotatedSecretFileIsSentOnTheNextTokenRequestWithoutARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("secret");
+        java.nio.file.Files.writeString(file, SECRET + "\n");
+        TokenProvider tokens = cache.provider(OAuthClientConfig.builder().tokenUrl(server.uri("/token"))
+                .clientId("rotating").clientSecretFile(file).build());
+        tokens.token();
+
+        java.nio.file.Files.writeString(file, SECRET + "-rotated");
+        clock.advance(Duration.ofHours(2));
+        tokens.token();
+
+        assertThat(server.tokenRequests()).extracting(r -> r.header("Authorization")).containsExactly(
+                basic("rotating:" + "se%3Acr+et%401"), basic("rotating:" + "se%3Acr+et%401-rotated"));
+    }
 }

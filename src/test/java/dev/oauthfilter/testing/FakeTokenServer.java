@@ -89,6 +89,8 @@ public final class FakeTokenServer implements AutoCloseable {
     private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     private final AtomicReference<Function<Received, Reply>> responder = new AtomicReference<>();
+    private final AtomicReference<Function<Received, Reply>> apiResponder = new AtomicReference<>(
+            request -> Reply.of(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8), Map.of()));
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
     private final Semaphore tokenRequestArrived = new Semaphore(0);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -115,9 +117,19 @@ public final class FakeTokenServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
+    /** The same server under the host name {@code localhost}: another origin for the same socket. */
+    public URI uriByName(String path) {
+        return URI.create("http://localhost:" + server.getAddress().getPort() + path);
+    }
+
     /** Every token request from now on gets this answer. */
     public void respond(Function<Received, Reply> responder) {
         this.responder.set(responder);
+    }
+
+    /** Every request to the protected API ({@code /api/...}) from now on gets this answer. */
+    public void respondApi(Function<Received, Reply> responder) {
+        this.apiResponder.set(responder);
     }
 
     /** Token requests get a fresh opaque token with this {@code expires_in}. */
@@ -171,7 +183,7 @@ public final class FakeTokenServer implements AutoCloseable {
                     copy(exchange.getRequestHeaders()), body);
             if (received.path.startsWith("/api")) {
                 apiRequests.add(received);
-                write(exchange, Reply.of(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8), Map.of()));
+                write(exchange, apiResponder.get().apply(received));
                 return;
             }
             tokenRequests.add(received);

@@ -1,0 +1,236 @@
+package dev.oauthfilter;
+
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.FakeTokenServer.Received;
+import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** 401 replay, allowed hosts and redirects, on a real Jersey client against real (in-JVM) HTTP servers. */
+class OAuthClientFilterResilienceTest {
+
+    private static final String SECRET = "resilience-secret-51";
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
+    private final FakeTokenServer server = FakeTokenServer.start();
+    private final FakeTokenServer otherOrigin = FakeTokenServer.start();
+    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+    private final TokenCache cache = TokenCache.builder().clock(clock).build();
+    private final Client client = ClientBuilder.newClient();
+
+    @AfterEach
+    void close() {
+        client.close();
+        server.close();
+        otherOrigin.close();
+    }
+
+    private OAuthClientConfig.Builder config() {
+        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("resilient").clientSecret(SECRET);
+    }
+
+    private Client withFilter(OAuthClientConfig config) {
+        return client.register(new OAuthClientFilter(cache.provider(config)));
+    }
+
+    /** The protected API accepts only the newest token the server issued. */
+    private void apiAcceptsOnlyTheNewestToken() {
+        server.respondApi(r -> {
+            List<String> issued = server.issuedTokens();
+            boolean newest = ("Bearer " + issued.get(issued.size() - 1)).equals(r.header("Authorization"));
+            return newest ? Reply.json(200, "{\"ok\":true}") : Reply.json(401, "{\"error\":\"invalid_token\"}");
+        });
+    }
+
+    private static List<String> authorizations(List<Received> requests) {
+        return requests.stream().map(r -> String.valueOf(r.headers.get("Authorization"))).toList();
+    }
+
+    @Test
+    void whenTheServiceRejectsARevokedTokenAGetIsReplayedOnceWithANewOne() {
+        Client filtered = withFilter(config().build());
+        filtered.target(server.uri("/api/notes")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.newToken(); // the authorization server revokes the first token by issuing (and accepting) a newer one
+        apiAcceptsOnlyTheNewestToken();
+
+        try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.readEntity(String.class)).isEqualTo("{\"ok\":true}");
+        }
+
+        List<Received> api = server.apiRequests();
+        assertThat(api).hasSize(3);
+        String newest = server.issuedTokens().get(2);
+        assertThat(authorizations(api.subList(1, 3)))
+                .containsExactly("[Bearer " + server.issuedTokens().get(0) + "]", "[Bearer " + newest + "]");
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aPutWithAReplayableEntityIsReplayedWithTheSameBody() {
+        Client filtered = withFilter(config().build());
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.newToken();
+        apiAcceptsOnlyTheNewestToken();
+
+        try (Response response = filtered.target(server.uri("/api/notes/1")).request()
+                .put(Entity.entity("{\"text\":\"hello\"}", MediaType.APPLICATION_JSON))) {
+            assertThat(response.getStatus()).isEqualTo(200);
+        }
+
+        List<Received> puts = server.apiRequests().subList(1, 3);
+        assertThat(puts).extracting(r -> r.method).containsExactly("PUT", "PUT");
+        assertThat(puts).extracting(r -> r.body).containsExactly("{\"text\":\"hello\"}", "{\"text\":\"hello\"}");
+        assertThat(puts.get(1).header("Content-Type")).startsWith("application/json");
+    }
+
+    @Test
+    void aStreamedBodyIsNotReplayedAndTheCallerGetsThe401() {
+        Client filtered = withFilter(config().build());
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.newToken();
+        apiAcceptsOnlyTheNewestToken();
+
+        try (Response response = filtered.target(server.uri("/api/upload")).request()
+                .put(Entity.entity(new ByteArrayInputStream("stream".getBytes(StandardCharsets.UTF_8)),
+                        MediaType.APPLICATION_OCTET_STREAM))) {
+            assertThat(response.getStatus()).isEqualTo(401);
+        }
+
+        assertThat(server.apiRequests()).hasSize(2);
+        assertThat(filtered.target(server.uri("/api/after")).request().get().getStatus())
+                .as("the rejected token was dropped: the next request gets a new one").isEqualTo(200);
+    }
+
+    @Test
+    void aPostIsNotReplayed() {
+        Client filtered = withFilter(config().build());
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.respondApi(r -> Reply.json(401, "{}"));
+
+        try (Response response = filtered.target(server.uri("/api/orders")).request()
+                .post(Entity.entity("{}", MediaType.APPLICATION_JSON))) {
+            assertThat(response.getStatus()).isEqualTo(401);
+        }
+        assertThat(server.apiRequests()).hasSize(2);
+    }
+
+    @Test
+    void aSecond401GoesToTheCallerWithoutALoop() {
+        Client filtered = withFilter(config().build());
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.respondApi(r -> Reply.json(401, "{\"error\":\"insufficient\"}"));
+
+        try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+            assertThat(response.getStatus()).isEqualTo(401);
+            assertThat(response.readEntity(String.class)).isEqualTo("{\"error\":\"insufficient\"}");
+        }
+        assertThat(server.apiRequests()).hasSize(3);
+        assertThat(server.apiRequests().get(2).headers.get("Authorization")).hasSize(1);
+    }
+
+    @Test
+    void aTokenRejectedRightAfterItWasIssuedIsNeitherDroppedNorReplayed() {
+        server.respondApi(r -> Reply.json(401, "{}"));
+        Client filtered = withFilter(config().build());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(filtered.target(server.uri("/api/notes")).request().get().getStatus()).isEqualTo(401);
+        }
+        assertThat(server.apiRequests()).hasSize(3);
+        assertThat(server.tokenRequestCount()).as("no token storm for a misconfigured audience").isEqualTo(1);
+    }
+
+    @Test
+    void replayCanBeSwitchedOff() {
+        Client filtered = withFilter(config().retryOnUnauthorized(false).build());
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.respondApi(r -> Reply.json(401, "{}"));
+
+        assertThat(filtered.target(server.uri("/api/notes")).request().get().getStatus()).isEqualTo(401);
+        assertThat(server.apiRequests()).hasSize(2);
+    }
+
+    @Test
+    void aHostOutsideTheAllowedHostsGetsNoToken() {
+        Client filtered = withFilter(config().allowedHost(server.uri("/api/").toString()).build());
+
+        filtered.target(server.uri("/api/notes")).request().get().close();
+        filtered.target(server.uriByName("/api/notes")).request().get().close();
+        filtered.target(server.uri("/elsewhere/api")).request().get().close();
+        filtered.target(otherOrigin.uri("/api/notes")).request().get().close();
+
+        assertThat(server.apiRequests()).hasSize(2);
+        assertThat(server.apiRequests().get(0).header("Authorization")).startsWith("Bearer ");
+        assertThat(server.apiRequests().get(1).header("Authorization")).as("localhost is another host").isNull();
+        assertThat(otherOrigin.apiRequests()).singleElement().satisfies(r -> assertThat(r.header("Authorization")).isNull());
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("FINE") && l.contains("not among the client's allowed hosts"));
+    }
+
+    @Test
+    void aRedirectToAnotherOriginIsFollowedWithoutTheToken() {
+        server.respondApi(r -> r.path.equals("/api/moved")
+                ? Reply.of(302, null, new byte[0], Map.of("Location", otherOrigin.uri("/api/landing").toString()))
+                : Reply.json(200, "{}"));
+        Client filtered = withFilter(config().build());
+
+        try (Response response = filtered.target(server.uri("/api/moved")).request().get()) {
+            assertThat(response.getStatus()).isEqualTo(200);
+        }
+
+        assertThat(server.apiRequests().get(0).header("Authorization")).startsWith("Bearer ");
+        assertThat(otherOrigin.apiRequests()).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).as("token crossed origins").isNull());
+        // the JDK connector would strip the header too; others (Apache HttpClient) copy it: the filter follows
+        // redirects itself so that no connector ever gets the chance
+        assertThat(logs.lines()).anyMatch(l -> l.contains("following 302 to 127.0.0.1 without the token"));
+    }
+
+    @Test
+    void aRedirectWithinTheOriginKeepsTheToken() {
+        server.respondApi(r -> r.path.equals("/api/old")
+                ? Reply.of(301, null, new byte[0], Map.of("Location", "/api/new"))
+                : Reply.json(200, "{\"at\":\"new\"}"));
+        Client filtered = withFilter(config().build());
+
+        try (Response response = filtered.target(server.uri("/api/old")).request().get()) {
+            assertThat(response.readEntity(String.class)).isEqualTo("{\"at\":\"new\"}");
+        }
+
+        assertThat(server.apiRequests()).extracting(r -> r.path).containsExactly("/api/old", "/api/new");
+        assertThat(server.apiRequests()).allSatisfy(r -> assertThat(r.headers.get("Authorization")).hasSize(1));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("following 301 to 127.0.0.1 with the token"));
+    }
+
+    @Test
+    void whenTheApplicationTurnedRedirectsOffTheRedirectReachesIt() {
+        server.respondApi(r -> Reply.of(302, null, new byte[0], Map.of("Location", otherOrigin.uri("/api/x").toString())));
+        Client filtered = withFilter(config().build()).property("jersey.config.client.followRedirects", false);
+
+        assertThat(filtered.target(server.uri("/api/moved")).request().get().getStatus()).isEqualTo(302);
+        assertThat(otherOrigin.apiRequests()).isEmpty();
+    }
+}
