@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * The immutable description of one OAuth 2.0 client-credentials client: where its token endpoint is, how it
@@ -42,6 +43,7 @@ public final class OAuthClientConfig {
     private final Map<String, String> extraParameters;
     private final Timing timing;
     private final AllowedTargets allowedTargets;
+    private final SSLContext sslContext;
     private final boolean retryOnUnauthorized;
     private final int cacheSize;
     private final List<Object> cacheKey;
@@ -59,6 +61,7 @@ public final class OAuthClientConfig {
         this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
         this.timing = new Timing(b);
         this.allowedTargets = new AllowedTargets(b.allowedTargets);
+        this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.cacheSize = b.cacheSize;
         this.cacheKey = List.of(tokenEndpoint, layout, clientId, clientSecret, clientAuthMethod,
@@ -173,6 +176,11 @@ public final class OAuthClientConfig {
         return allowedTargets.allows(target);
     }
 
+    /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
+    public Optional<SSLContext> sslContext() {
+        return Optional.ofNullable(sslContext);
+    }
+
     /** @return whether a 401 from the protected service makes the filter get a new token and replay the request once */
     public boolean retryOnUnauthorized() {
         return retryOnUnauthorized;
@@ -276,6 +284,7 @@ public final class OAuthClientConfig {
         private Duration failureCooldown = Duration.ofSeconds(2);
         private final List<String> allowedTargets = new ArrayList<>();
         private boolean retryOnUnauthorized = true;
+        private SSLContext sslContext;
         private int cacheSize = 100;
         private boolean allowInsecureHttp;
 
@@ -438,6 +447,16 @@ public final class OAuthClientConfig {
          */
         public Builder retryOnUnauthorized(boolean retry) {
             this.retryOnUnauthorized = retry;
+            return this;
+        }
+
+        /**
+         * @param context the TLS context for the token endpoint, e.g. one trusting a private CA; default the JVM's
+         *                ({@code SSLContext.getDefault()}; note that in Open Liberty with {@code transportSecurity-1.0}
+         *                that is the JDK's, not Liberty's {@code defaultSSLConfig})
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
             return this;
         }
 

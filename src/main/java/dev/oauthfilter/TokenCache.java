@@ -5,9 +5,9 @@ import dev.oauthfilter.endpoint.TokenEndpointClient;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +46,8 @@ public final class TokenCache {
     private final Executor executor;
     private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
-    private final Map<Duration, HttpClient> httpClients = new ConcurrentHashMap<>();
+    // one HTTP client per (connect timeout, TLS context): each has its own connection pool and selector thread
+    private final Map<List<Object>, HttpClient> httpClients = new ConcurrentHashMap<>();
     private int capacity;
 
     private TokenCache(Builder builder, boolean growsWithConfig) {
@@ -85,8 +86,9 @@ public final class TokenCache {
             }
             RefreshingTokenProvider provider = providers.get(config.cacheKey());
             if (provider == null) {
-                HttpClient http = httpClients.computeIfAbsent(config.connectTimeout(),
-                        TokenEndpointClient::newHttpClient);
+                HttpClient http = httpClients.computeIfAbsent(
+                        List.of(config.connectTimeout(), config.sslContext()),
+                        key -> TokenEndpointClient.newHttpClient(config.connectTimeout(), config.sslContext()));
                 TokenEndpointClient endpoint = new TokenEndpointClient(config, http, clock);
                 provider = new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
                 providers.put(config.cacheKey(), provider);

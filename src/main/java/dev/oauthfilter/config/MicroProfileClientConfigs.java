@@ -53,6 +53,8 @@ public final class MicroProfileClientConfigs {
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.integer("cache-size").ifPresent(b::cacheSize);
+        s.string("tls.trust-store").ifPresent(store -> b.sslContext(TrustStores.sslContext(s, java.nio.file.Path.of(store),
+                s.string("tls.trust-store-password").orElse(null), s.string("tls.trust-store-type").orElse("PKCS12"))));
         s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
         String paramsPrefix = s.key(PARAMS);
         for (String key : config.getPropertyNames()) {

@@ -11,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import javax.net.ssl.SSLContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,17 +52,20 @@ public final class TokenEndpointClient {
     }
 
     /**
-     * An HTTP client fit for token requests: HTTP/1.1, no redirects, the JVM's default TLS settings.
+     * An HTTP client fit for token requests: HTTP/1.1, no redirects, certificate and host name verification as the
+     * TLS context does them (the library has no way to turn them off).
      *
      * @param connectTimeout the TCP connect timeout
+     * @param sslContext     the TLS context; empty for the JVM default ({@code SSLContext.getDefault()})
      * @return the client
      */
-    public static HttpClient newHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
+    public static HttpClient newHttpClient(Duration connectTimeout, Optional<SSLContext> sslContext) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
+                .connectTimeout(connectTimeout);
+        sslContext.ifPresent(builder::sslContext);
+        return builder.build();
     }
 
     /**
@@ -104,6 +109,10 @@ public final class TokenEndpointClient {
         }
         if (failure instanceof HttpTimeoutException) {
             return unreachable("no response within " + config.readTimeout().toMillis() + " ms", failure);
+        }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            return unreachable("TLS handshake failed (" + failure.getClass().getSimpleName()
+                    + "): is the server's certificate trusted? See " + config.configKey("tls.trust-store"), failure);
         }
         if (failure instanceof ConnectException) {
             return unreachable("connection refused or failed", failure);

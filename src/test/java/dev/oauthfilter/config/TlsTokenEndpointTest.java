@@ -1,0 +1,82 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.SelfSignedTls;
+import dev.oauthfilter.testing.TestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** An HTTPS token endpoint with a private certificate: refused unless trusted, never "verification off". */
+class TlsTokenEndpointTest {
+
+    @TempDir
+    static Path dir;
+    private static SelfSignedTls tls;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tls = new SelfSignedTls(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        tls.close();
+    }
+
+    private static Map<String, String> properties() {
+        Map<String, String> p = new HashMap<>();
+        p.put("oauth.token-url", tls.uri("/token").toString());
+        p.put("oauth.client-id", "tls-client");
+        p.put("oauth.client-secret", "tls-secret");
+        p.put("oauth.max-attempts", "1");
+        return p;
+    }
+
+    private static OAuthClientConfig read(Map<String, String> properties) {
+        return MicroProfileClientConfigs.read(TestConfigs.of(properties), OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefused() {
+        int before = tls.requests();
+
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> TokenCache.builder().build().provider(read(properties())).token());
+
+        assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
+        assertThat(e.getMessage()).contains("TLS handshake failed").contains("oauth.tls.trust-store");
+        assertThat(tls.requests()).as("no token request reached the server").isEqualTo(before);
+    }
+
+    @Test
+    void aConfiguredTrustStoreMakesTheCertificateTrusted() {
+        Map<String, String> p = properties();
+        p.put("oauth.tls.trust-store", tls.trustStore().toString());
+        p.put("oauth.tls.trust-store-password", SelfSignedTls.TRUST_STORE_PASSWORD);
+
+        assertThat(TokenCache.builder().build().provider(read(p)).token().value()).isEqualTo("over-tls");
+    }
+
+    @Test
+    void aWrongTrustStorePasswordIsAnInvalidSettingThatDoesNotShowThePassword() {
+        Map<String, String> p = properties();
+        p.put("oauth.tls.trust-store", tls.trustStore().toString());
+        p.put("oauth.tls.trust-store-password", "not-the-password-42");
+
+        TokenException e = catchThrowableOfType(TokenException.class, () -> read(p));
+
+        assertThat(e.code()).isEqualTo("INVALID_SETTING");
+        assertThat(e.getMessage()).contains("oauth.tls.trust-store").doesNotContain("not-the-password-42");
+    }
+}
