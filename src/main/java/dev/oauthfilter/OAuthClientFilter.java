@@ -53,12 +53,11 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     /** The request property in which MicroProfile Rest Client (1.2+) puts the invoked interface method. */
     static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
 
-    private static final String SENT_TOKEN = "dev.oauthfilter.sentToken";
-    private static final String SENT_BY = "dev.oauthfilter.sentBy";
-    private static final String FOLLOW_REDIRECTS = "dev.oauthfilter.followRedirects";
+    // One property per request: the token sent and by whom (a Sent), or NO_TOKEN on a redirect to another origin.
+    private static final String STATE = "dev.oauthfilter.state";
+    private static final Object NO_TOKEN = new Object();
     private static final String REPLAYED = "dev.oauthfilter.replayed";
     private static final String REDIRECTS = "dev.oauthfilter.redirects";
-    private static final String NO_TOKEN = "dev.oauthfilter.noToken";
     // Jersey's ClientProperties.FOLLOW_REDIRECTS, named here so the filter does not depend on Jersey
     private static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
     private static final Set<Integer> REDIRECTS_STATUS = Set.of(301, 302, 303, 307, 308);
@@ -86,7 +85,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
 
     @Override
     public void filter(ClientRequestContext request) {
-        if (request.getProperty(NO_TOKEN) != null) {
+        if (request.getProperty(STATE) == NO_TOKEN) {
             return;
         }
         if (setByApplication(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
@@ -102,37 +101,47 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         AccessToken token = provider.token();
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
-        request.setProperty(SENT_TOKEN, token);
-        request.setProperty(SENT_BY, provider);
-        if (request.getProperty(FOLLOW_REDIRECTS) == null) {
-            Object configured = request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS);
-            request.setProperty(FOLLOW_REDIRECTS, !Boolean.FALSE.equals(configured) && !"false".equals(configured));
-        }
+        // Redirects of a request carrying a token are followed here, never by the connector (see followRedirect)
+        boolean follow = !isFalse(request.getProperty(JERSEY_FOLLOW_REDIRECTS));
+        request.setProperty(STATE, new Sent(token, provider, follow));
         request.setProperty(JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
+    }
+
+    /** What the request filter did, for the response filter. */
+    private static final class Sent {
+        final AccessToken token;
+        final TokenProvider provider;
+        final boolean followRedirects;
+
+        Sent(AccessToken token, TokenProvider provider, boolean followRedirects) {
+            this.token = token;
+            this.provider = provider;
+            this.followRedirects = followRedirects;
+        }
     }
 
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) {
-        AccessToken sent = (AccessToken) request.getProperty(SENT_TOKEN);
-        if (sent == null) {
+        Object state = request.getProperty(STATE);
+        if (!(state instanceof Sent)) {
             return;
         }
+        Sent sent = (Sent) state;
         if (response.getStatus() == 401) {
             replayAfterUnauthorized(request, response, sent);
-        } else if (REDIRECTS_STATUS.contains(response.getStatus())
-                && Boolean.TRUE.equals(request.getProperty(FOLLOW_REDIRECTS))) {
+        } else if (REDIRECTS_STATUS.contains(response.getStatus()) && sent.followRedirects
+                && !isFalse(request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS))) {
             followRedirect(request, response);
         }
     }
 
-    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response,
-                                         AccessToken sent) {
-        TokenProvider provider = (TokenProvider) request.getProperty(SENT_BY);
+    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent) {
+        TokenProvider provider = sent.provider;
         if (request.getProperty(REPLAYED) != null) {
             LOG.fine(() -> "401 again after a replay with a new token: returning it to the caller");
             return;
         }
-        boolean newTokenPossible = provider.invalidate(sent);
+        boolean newTokenPossible = provider.invalidate(sent.token);
         if (!newTokenPossible || !provider.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
             return;
         }
@@ -141,7 +150,8 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         try {
             RequestResender.resend(request, response, request.getUri(), request.getMethod(), true,
                     OAuthClientFilter::isApplicationProperty,
-                    Map.of(REPLAYED, Boolean.TRUE, FOLLOW_REDIRECTS, request.getProperty(FOLLOW_REDIRECTS)));
+                    sent.followRedirects ? Map.of(REPLAYED, Boolean.TRUE)
+                            : Map.of(REPLAYED, Boolean.TRUE, JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE));
         } catch (ProcessingException e) {
             LOG.fine(() -> "the replay failed (" + e.getMessage() + "); returning the original 401");
         }
@@ -162,11 +172,15 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                 + (sameOrigin ? " with the token" : " without the token (another origin)"));
         // to another origin: no token, and the client's own redirect handling from there on
         RequestResender.resend(request, response, target, method, keepMethod, OAuthClientFilter::isApplicationProperty,
-                sameOrigin ? Map.of(REDIRECTS, done + 1, FOLLOW_REDIRECTS, Boolean.TRUE) : Map.of(NO_TOKEN, Boolean.TRUE));
+                sameOrigin ? Map.of(REDIRECTS, done + 1) : Map.of(STATE, NO_TOKEN));
     }
 
     private static boolean isApplicationProperty(String name) {
         return !name.startsWith("dev.oauthfilter.") && !name.equals(JERSEY_FOLLOW_REDIRECTS);
+    }
+
+    private static boolean isFalse(Object value) {
+        return Boolean.FALSE.equals(value) || "false".equals(value);
     }
 
     private static boolean setByApplication(List<Object> values) {

@@ -1,0 +1,89 @@
+package dev.oauthfilter.benchmarks;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The in-JVM endpoints every benchmark uses, on loopback: a token endpoint ({@code /token}) answering after a
+ * configurable latency with a fresh opaque token, and a protected API ({@code /api}) answering a few bytes.
+ */
+final class TokenEndpointStub implements AutoCloseable {
+
+    static {
+        // the JDK server otherwise stalls ~40 ms per keep-alive exchange (Nagle + delayed ACK)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "stub-endpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final long latencyMillis;
+    private final long expiresInSeconds;
+
+    TokenEndpointStub(long latencyMillis, long expiresInSeconds) {
+        this.latencyMillis = latencyMillis;
+        this.expiresInSeconds = expiresInSeconds;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(threads);
+        server.createContext("/token", this::token);
+        server.createContext("/api", exchange -> reply(exchange, 200, "text/plain", "ok"));
+        server.start();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        int n = tokenRequests.incrementAndGet();
+        if (latencyMillis > 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(latencyMillis); // the simulated authorization server's own latency
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reply(exchange, 200, "application/json", "{\"access_token\":\"bench-token-" + n
+                + "-0123456789abcdef0123456789abcdef\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresInSeconds
+                + ",\"scope\":\"read\"}");
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
