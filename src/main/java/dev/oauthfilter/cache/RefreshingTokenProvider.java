@@ -78,7 +78,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
         touch(now);
         RefreshPlan plan = current.get();
         if (plan != null && plan.isUsable(now)) {
-            if (plan.shouldRefresh(now)) {
+            if (plan.shouldRefresh(now) && inFlight.get() == null) {
                 startRefresh(false);
             }
             return plan.token;
