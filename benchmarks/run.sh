@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs oauth-filter's JMH benchmarks and prints the report (about 3 minutes on 2 cores).
+# Runs oauth-filter's JMH benchmarks and prints the report (about 5 minutes on 2 cores).
 # Usage: benchmarks/run.sh        (from anywhere; needs Java 17 and Maven)
 # Writes the tables to benchmarks/target/benchmarks.md; docs/BENCHMARKS.md holds one run of them.
 set -euo pipefail

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs every benchmark with settings sized for a 2-core machine (about 3 minutes in all) and prints Markdown tables
+ * Runs every benchmark with settings sized for a 2-core machine (about 5 minutes in all) and prints Markdown tables
  * with the ratios to the floor and to the peers; also writes them to {@code target/benchmarks.md}.
  */
 public final class BenchmarkReport {
@@ -36,7 +36,7 @@ public final class BenchmarkReport {
     private void run() throws RunnerException, IOException {
         out.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
                 + " " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ". JMH 1.37, 1 fork per benchmark. Errors are 99.9% confidence "
+                + System.getProperty("os.arch") + ". JMH 1.37, 1 fork per benchmark (3 for end to end). Errors are 99.9% confidence "
                 + "intervals as JMH reports them.");
         filterCost();
         throughput();
@@ -130,10 +130,11 @@ public final class BenchmarkReport {
     }
 
     private void endToEnd() throws RunnerException {
-        // Jersey and the JDK server keep getting faster for ~10 s: warm up long, measure long
-        Collection<RunResult> results = new Runner(options(EndToEndBenchmark.class)
-                .warmupIterations(6).warmupTime(TimeValue.seconds(2))
-                .measurementIterations(8).measurementTime(TimeValue.seconds(2)).build()).run();
+        // Jersey and the JDK server keep getting faster for ~10 s and vary from one JVM to the next by more than the
+        // filter costs: warm up long, and average three forks of each
+        Collection<RunResult> results = new Runner(options(EndToEndBenchmark.class).forks(3)
+                .warmupIterations(5).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build()).run();
         Result plain = primary(results, "noFilter");
         Result filtered = primary(results, "withOAuthFilter");
         section("5. End to end: Jersey client to an in-JVM HTTP server, 2 threads (requests/s, higher is better)",
