@@ -9,7 +9,20 @@ public enum ClientAuthMethod {
     /** {@code Authorization: Basic base64(client_id:client_secret)}; the default. */
     CLIENT_SECRET_BASIC,
     /** {@code client_id} and {@code client_secret} as form parameters in the request body. */
-    CLIENT_SECRET_POST;
+    CLIENT_SECRET_POST,
+    /**
+     * RFC 7523 §2.2: a short-lived JWT ({@code iss} = {@code sub} = client id, {@code aud} = token endpoint,
+     * {@code jti}, {@code exp}) signed RS256 / ES256 with the client's private key ({@link ClientKey}).
+     */
+    PRIVATE_KEY_JWT,
+    /** The same assertion signed HS256 with the client secret (at least 32 bytes). */
+    CLIENT_SECRET_JWT,
+    /**
+     * IBM Mobile Client Access certificate flow (the seed SDK's {@code getAuthorizationHeaderByCertificate}):
+     * {@code Authorization: IMFCert <jws>}, an RS256 JWS over {@code {"timestamp": <millis>}} carrying the
+     * certificate in {@code x5c}; the client id is the certificate's CN.
+     */
+    MCA_CERTIFICATE;
 
     /** @return the name used in configuration, e.g. {@code client_secret_basic} */
     public String configValue() {
@@ -31,8 +44,8 @@ public enum ClientAuthMethod {
             }
         }
         throw TokenException.builder(ErrorCode.INVALID_SETTING)
-                .message("unknown client authentication method '" + value
-                        + "' (use client_secret_basic or client_secret_post)")
+                .message("unknown client authentication method '" + value + "' (use client_secret_basic,"
+                        + " client_secret_post, private_key_jwt, client_secret_jwt or mca_certificate)")
                 .build();
     }
 }

@@ -28,9 +28,18 @@ final class ConfigValidator {
         }
     }
 
-    URI tokenEndpoint(URI tokenUrl, URI serverUrl, String tenantId, URI oauthServerUrl) {
+    URI tokenEndpoint(URI tokenUrl, URI issuer, URI discoveryUrl, URI serverUrl, String tenantId,
+                      URI oauthServerUrl) {
         if (tokenUrl != null) {
             return absolute(tokenUrl, "token-url");
+        }
+        if (discoveryUrl != null) {
+            return absolute(discoveryUrl, "discovery-url");
+        }
+        if (issuer != null) {
+            String base = absolute(issuer, "issuer").toString();
+            return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                    + "/.well-known/openid-configuration");
         }
         if (serverUrl != null) {
             URI server = absolute(serverUrl, "server-url");
@@ -52,7 +61,7 @@ final class ConfigValidator {
             return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/token");
         }
         throw fail(ErrorCode.MISSING_SERVER_URL, "no token endpoint: set " + key("token-url")
-                + ", or " + key("server-url") + " and " + key("tenant-id") + " (Mobile Client Access), or "
+                + ", or " + key("issuer") + " (discovery), or " + key("server-url") + " and " + key("tenant-id") + " (Mobile Client Access), or "
                 + key("oauth-server-url") + " (App ID), or bind the service through VCAP_SERVICES");
     }
 
@@ -69,6 +78,39 @@ final class ConfigValidator {
     void require(Object value, ErrorCode code, String keySuffix, String what) {
         if (value == null || value instanceof String && ((String) value).isBlank()) {
             throw fail(code, "the " + what + " is missing: set " + key(keySuffix) + " (" + env(keySuffix) + ")");
+        }
+    }
+
+    /** What each authentication method needs, and nothing it does not. */
+    void credentials(ClientAuthMethod method, EndpointLayout layout, String clientId, Secret secret, ClientKey key) {
+        switch (method) {
+            case PRIVATE_KEY_JWT:
+                require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
+                require(key, ErrorCode.MISSING_CLIENT_KEY, "private-key-file", "private key (or "
+                        + key("key-store") + ")");
+                break;
+            case MCA_CERTIFICATE:
+                if (layout != EndpointLayout.MCA) {
+                    throw fail(ErrorCode.INVALID_SETTING, "mca_certificate needs the Mobile Client Access layout: set "
+                            + key("server-url") + " and " + key("tenant-id"));
+                }
+                if (key == null || key.certificateChain().isEmpty()) {
+                    throw fail(ErrorCode.MISSING_CLIENT_KEY, "mca_certificate needs a private key with its certificate:"
+                            + " set " + key("key-store") + ", or " + key("private-key-file") + " and "
+                            + key("certificate-file"));
+                }
+                require(clientId == null ? key.certificateCommonName().orElse(null) : clientId,
+                        ErrorCode.MISSING_CLIENT_ID, "client-id", "client id (the certificate has no CN)");
+                break;
+            default:
+                require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
+                require(secret == null || secret.isBlank() ? null : secret, ErrorCode.MISSING_SECRET,
+                        "client-secret", "client secret");
+                if (method == ClientAuthMethod.CLIENT_SECRET_JWT
+                        && secret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                    throw fail(ErrorCode.INVALID_SETTING, "client_secret_jwt signs HS256 with the client secret, which"
+                            + " must then be at least 32 bytes long (" + key("client-secret") + ")");
+                }
         }
     }
 

@@ -12,7 +12,12 @@ public enum EndpointLayout {
      */
     MCA(true),
     /** IBM App ID: {@code POST {oauthServerUrl}/token}; HTTP Basic credentials raw, as App ID's SDKs send them. */
-    APP_ID(true);
+    APP_ID(true),
+    /**
+     * The token endpoint named by the issuer's metadata: {@code {issuer}/.well-known/openid-configuration}, then
+     * {@code /.well-known/oauth-authorization-server{issuer path}} (RFC 8414), or a configured discovery URL.
+     */
+    DISCOVERY(false);
 
     private final boolean rawBasicCredentials;
 

@@ -8,6 +8,8 @@ public enum ErrorCode {
     MISSING_CLIENT_ID(false),
     /** No client secret configured. */
     MISSING_SECRET(false),
+    /** {@code private_key_jwt} or {@code mca_certificate} without a private key (or certificate). */
+    MISSING_CLIENT_KEY(false),
     /** No token endpoint: neither a token URL, an MCA server URL nor an App ID OAuth server URL. */
     MISSING_SERVER_URL(false),
     /** An MCA server URL without a tenant id. */
@@ -20,6 +22,8 @@ public enum ErrorCode {
     TOKEN_ENDPOINT_ERROR(false),
     /** The token endpoint answered 2xx with a body that is not a usable token response. */
     INVALID_TOKEN_RESPONSE(false),
+    /** The issuer's metadata (OpenID Connect Discovery / RFC 8414) could not be fetched or used. */
+    DISCOVERY_FAILED(true),
     /** The token endpoint could not be reached or did not answer in time. */
     TOKEN_ENDPOINT_UNREACHABLE(true),
     /** The calling thread was interrupted while it waited for a token. */

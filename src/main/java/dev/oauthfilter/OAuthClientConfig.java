@@ -34,9 +34,13 @@ public final class OAuthClientConfig {
     private final String name;
     private final EndpointLayout layout;
     private final URI tokenEndpoint;
+    private final URI issuer;
+    private final URI discoveryUrl;
+    private final boolean allowInsecureHttp;
     private final String clientId;
     private final Secret clientSecret;
     private final ClientAuthMethod clientAuthMethod;
+    private final ClientKey clientKey;
     private final String scope;
     private final String audience;
     private final List<String> resources;
@@ -52,7 +56,12 @@ public final class OAuthClientConfig {
         this.name = b.name;
         this.layout = layout;
         this.tokenEndpoint = tokenEndpoint;
-        this.clientId = b.clientId;
+        this.issuer = layout == EndpointLayout.DISCOVERY ? b.issuer : null;
+        this.discoveryUrl = layout == EndpointLayout.DISCOVERY ? b.discoveryUrl : null;
+        this.allowInsecureHttp = b.allowInsecureHttp;
+        this.clientId = b.clientId != null && !b.clientId.isBlank() ? b.clientId
+                : b.clientKey == null ? null : b.clientKey.certificateCommonName().orElse(null);
+        this.clientKey = b.clientKey;
         this.clientSecret = b.clientSecret;
         this.clientAuthMethod = b.clientAuthMethod;
         this.scope = b.scope;
@@ -64,7 +73,8 @@ public final class OAuthClientConfig {
         this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.cacheSize = b.cacheSize;
-        this.cacheKey = List.of(tokenEndpoint, layout, clientId, clientSecret, clientAuthMethod,
+        this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
+                Optional.ofNullable(clientKey), clientAuthMethod,
                 Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters);
     }
 
@@ -83,9 +93,30 @@ public final class OAuthClientConfig {
         return layout;
     }
 
-    /** @return the resolved token endpoint URL */
+    /**
+     * @return the token endpoint URL; for {@link EndpointLayout#DISCOVERY}, the metadata document that names it
+     *         (the token endpoint itself is discovered on first use)
+     */
     public URI tokenEndpoint() {
         return tokenEndpoint;
+    }
+
+    /** @return the issuer whose metadata names the token endpoint, when discovery is configured with one */
+    public Optional<URI> issuer() {
+        return Optional.ofNullable(issuer);
+    }
+
+    /** @return the metadata document URL, when discovery is configured with one instead of an issuer */
+    public Optional<URI> discoveryUrl() {
+        return Optional.ofNullable(discoveryUrl);
+    }
+
+    /**
+     * @param host a host a token request would go to
+     * @return whether plain http may be used there: on loopback, or with {@code allow-insecure-http}
+     */
+    public boolean permitsPlainHttpTo(String host) {
+        return allowInsecureHttp || ConfigValidator.isLoopback(host);
     }
 
     /** @return the client id */
@@ -96,6 +127,11 @@ public final class OAuthClientConfig {
     /** @return the client secret; redacted in {@code toString()} */
     public Secret clientSecret() {
         return clientSecret;
+    }
+
+    /** @return the client's private key (and certificate), for the key-based authentication methods */
+    public Optional<ClientKey> clientKey() {
+        return Optional.ofNullable(clientKey);
     }
 
     /** @return how the client authenticates at the token endpoint */
@@ -219,7 +255,8 @@ public final class OAuthClientConfig {
     @Override
     public String toString() {
         return "OAuthClientConfig[name=" + name + ", layout=" + layout + ", tokenEndpoint=" + tokenEndpoint
-                + ", clientId=" + clientId + ", clientSecret=" + clientSecret + ", clientAuthMethod="
+                + ", clientId=" + clientId + (clientSecret == null ? "" : ", clientSecret=" + clientSecret)
+                + (clientKey == null ? "" : ", clientKey=" + clientKey) + ", clientAuthMethod="
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
                 + (resources.isEmpty() ? "" : ", resources=" + resources)
@@ -267,9 +304,12 @@ public final class OAuthClientConfig {
         private URI serverUrl;
         private String tenantId;
         private URI oauthServerUrl;
+        private URI issuer;
+        private URI discoveryUrl;
         private String clientId;
         private Secret clientSecret;
         private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        private ClientKey clientKey;
         private String scope;
         private String audience;
         private final List<String> resources = new ArrayList<>();
@@ -321,6 +361,22 @@ public final class OAuthClientConfig {
             return this;
         }
 
+        /**
+         * @param issuer an OpenID Connect / RFC 8414 issuer: the token endpoint is found in its metadata on first use
+         *               ({@code {issuer}/.well-known/openid-configuration}, then
+         *               {@code /.well-known/oauth-authorization-server{path}}); a {@link #tokenUrl(URI)} wins
+         */
+        public Builder issuer(URI issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** @param discoveryUrl the metadata document to read the token endpoint from, when it is elsewhere */
+        public Builder discoveryUrl(URI discoveryUrl) {
+            this.discoveryUrl = discoveryUrl;
+            return this;
+        }
+
         /** @param clientId the client id */
         public Builder clientId(String clientId) {
             this.clientId = clientId;
@@ -347,6 +403,15 @@ public final class OAuthClientConfig {
             if (file != null) {
                 this.clientSecret = Secret.fromFile(file);
             }
+            return this;
+        }
+
+        /**
+         * @param key the client's private key (and certificate) for {@link ClientAuthMethod#PRIVATE_KEY_JWT} and
+         *            {@link ClientAuthMethod#MCA_CERTIFICATE}
+         */
+        public Builder clientKey(ClientKey key) {
+            this.clientKey = key;
             return this;
         }
 
@@ -482,15 +547,14 @@ public final class OAuthClientConfig {
         public OAuthClientConfig build() {
             ConfigValidator validator = new ConfigValidator(name);
             validator.requireName();
-            URI endpoint = validator.tokenEndpoint(tokenUrl, serverUrl, tenantId, oauthServerUrl);
+            URI endpoint = validator.tokenEndpoint(tokenUrl, issuer, discoveryUrl, serverUrl, tenantId, oauthServerUrl);
             EndpointLayout layout = tokenUrl != null ? EndpointLayout.TOKEN_URL
+                    : issuer != null || discoveryUrl != null ? EndpointLayout.DISCOVERY
                     : serverUrl != null ? EndpointLayout.MCA : EndpointLayout.APP_ID;
             validator.requireSecure(endpoint, allowInsecureHttp);
-            validator.require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
-            validator.require(clientSecret == null || clientSecret.isBlank() ? null : clientSecret,
-                    ErrorCode.MISSING_SECRET, "client-secret", "client secret");
             validator.require(clientAuthMethod, ErrorCode.INVALID_SETTING, "client-auth-method",
                     "client authentication method");
+            validator.credentials(clientAuthMethod, layout, clientId, clientSecret, clientKey);
             validator.positive(connectTimeout, "connect-timeout");
             validator.positive(readTimeout, "read-timeout");
             validator.positive(acquisitionTimeout, "acquisition-timeout");

@@ -1,6 +1,8 @@
 package dev.oauthfilter.config;
 
 import dev.oauthfilter.ClientAuthMethod;
+import dev.oauthfilter.ClientKey;
+import dev.oauthfilter.Secret;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import org.eclipse.microprofile.config.Config;
@@ -35,10 +37,13 @@ public final class MicroProfileClientConfigs {
         s.uri("server-url").ifPresent(b::serverUrl);
         s.string("tenant-id").ifPresent(b::tenantId);
         s.uri("oauth-server-url").ifPresent(b::oauthServerUrl);
+        s.uri("issuer").ifPresent(b::issuer);
+        s.uri("discovery-url").ifPresent(b::discoveryUrl);
         s.string("client-id").ifPresent(b::clientId);
         s.string("client-secret").ifPresent(b::clientSecret);
         s.string("client-secret-file").ifPresent(file -> b.clientSecretFile(java.nio.file.Path.of(file)));
         s.string("client-auth-method").map(MicroProfileClientConfigs::authMethod).ifPresent(b::clientAuthMethod);
+        clientKey(s).ifPresent(b::clientKey);
         s.string("scope").ifPresent(b::scope);
         s.string("audience").ifPresent(b::audience);
         s.list("resource").forEach(b::resource);
@@ -64,6 +69,18 @@ public final class MicroProfileClientConfigs {
             }
         }
         return b.build();
+    }
+
+    /** {@code key-store} (+ password, type, alias) or {@code private-key-file} (+ {@code certificate-file}). */
+    private static java.util.Optional<ClientKey> clientKey(Settings s) {
+        java.util.Optional<ClientKey> key = s.string("key-store").map(store -> ClientKey.fromKeyStore(
+                java.nio.file.Path.of(store), s.string("key-store-password").map(Secret::of).orElse(null),
+                s.string("key-alias").orElse(null), s.string("key-store-type").orElse("PKCS12")));
+        if (key.isEmpty()) {
+            key = s.string("private-key-file").map(file -> ClientKey.fromPem(java.nio.file.Path.of(file),
+                    s.string("certificate-file").map(java.nio.file.Path::of).orElse(null)));
+        }
+        return key.map(k -> s.string("key-id").map(k::withKeyId).orElse(k));
     }
 
     private static ClientAuthMethod authMethod(String value) {

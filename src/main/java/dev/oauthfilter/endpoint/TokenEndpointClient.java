@@ -7,6 +7,7 @@ import dev.oauthfilter.TokenException;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
@@ -37,6 +38,7 @@ public final class TokenEndpointClient {
     private final OAuthClientConfig config;
     private final HttpClient http;
     private final TokenRequestFactory requests;
+    private final TokenEndpointLocator locator;
     private final TokenResponseParser parser;
 
     /**
@@ -47,7 +49,8 @@ public final class TokenEndpointClient {
     public TokenEndpointClient(OAuthClientConfig config, HttpClient http, Clock clock) {
         this.config = config;
         this.http = http;
-        this.requests = new TokenRequestFactory(config);
+        this.requests = new TokenRequestFactory(config, clock);
+        this.locator = new TokenEndpointLocator(config, http);
         this.parser = new TokenResponseParser(config, clock);
     }
 
@@ -76,49 +79,52 @@ public final class TokenEndpointClient {
      * @throws TokenException on any failure, with a code and whether retrying can help
      */
     public AccessToken requestToken(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI endpoint = locator.locate(timeout);
+        timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
-        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + config.tokenEndpoint());
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                http.sendAsync(requests.request(responseTimeout), BoundedBodySubscriber.handler(MAX_BODY_BYTES));
+        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(requests.request(endpoint, responseTimeout),
+                BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         HttpResponse<byte[]> response;
         try {
             response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw unreachable("no complete response within " + timeout.toMillis() + " ms", null);
+            throw unreachable(endpoint, "no complete response within " + timeout.toMillis() + " ms", null);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
                     .message("interrupted while waiting for the token endpoint").build();
         } catch (ExecutionException e) {
-            throw translate(e.getCause());
+            throw translate(endpoint, e.getCause());
         }
         AccessToken token = parser.parse(response.statusCode(), response.headers(), response.body());
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
         return token;
     }
 
-    private TokenException translate(Throwable failure) {
+    private TokenException translate(URI endpoint, Throwable failure) {
         if (failure instanceof BoundedBodySubscriber.BodyTooLargeException) {
             return TokenException.builder(ErrorCode.INVALID_TOKEN_RESPONSE).clientName(config.name())
                     .message("the token endpoint sent a body larger than " + MAX_BODY_BYTES + " bytes").build();
         }
         if (failure instanceof HttpConnectTimeoutException) {
-            return unreachable("could not connect within " + config.connectTimeout().toMillis() + " ms", failure);
+            return unreachable(endpoint, "could not connect within " + config.connectTimeout().toMillis() + " ms", failure);
         }
         if (failure instanceof HttpTimeoutException) {
-            return unreachable("no response within " + config.readTimeout().toMillis() + " ms", failure);
+            return unreachable(endpoint, "no response within " + config.readTimeout().toMillis() + " ms", failure);
         }
         if (failure instanceof javax.net.ssl.SSLException) {
-            return unreachable("TLS handshake failed (" + failure.getClass().getSimpleName()
+            return unreachable(endpoint, "TLS handshake failed (" + failure.getClass().getSimpleName()
                     + "): is the server's certificate trusted? See " + config.configKey("tls.trust-store"), failure);
         }
         if (failure instanceof ConnectException) {
-            return unreachable("connection refused or failed", failure);
+            return unreachable(endpoint, "connection refused or failed", failure);
         }
         if (failure instanceof IOException) {
-            return unreachable("I/O error (" + failure.getClass().getSimpleName() + ")", failure);
+            return unreachable(endpoint, "I/O error (" + failure.getClass().getSimpleName() + ")", failure);
         }
         LOG.log(Level.WARNING, "client '" + config.name() + "': unexpected failure of a token request", failure);
         return TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
@@ -126,8 +132,8 @@ public final class TokenEndpointClient {
                 .cause(failure).build();
     }
 
-    private TokenException unreachable(String what, Throwable cause) {
+    private TokenException unreachable(URI endpoint, String what, Throwable cause) {
         return TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                .message("token endpoint " + config.tokenEndpoint() + ": " + what).cause(cause).build();
+                .message("token endpoint " + endpoint + ": " + what).cause(cause).build();
     }
 }

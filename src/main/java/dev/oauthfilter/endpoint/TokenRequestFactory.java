@@ -3,6 +3,7 @@ package dev.oauthfilter.endpoint;
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.OAuthClientConfig;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -14,23 +15,41 @@ import java.util.Map;
 final class TokenRequestFactory {
 
     private final OAuthClientConfig config;
+    private final ClientAssertions assertions;
 
-    TokenRequestFactory(OAuthClientConfig config) {
+    TokenRequestFactory(OAuthClientConfig config, java.time.Clock clock) {
         this.config = config;
+        this.assertions = new ClientAssertions(config, clock);
     }
 
     // Built anew for every request: a secret kept in a file may have been rotated since the last one.
-    HttpRequest request(Duration timeout) {
-        String form = form(config);
-        String basicAuthorization = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
-                ? basic(config) : null;
-        HttpRequest.Builder request = HttpRequest.newBuilder(config.tokenEndpoint())
+    HttpRequest request(URI endpoint, Duration timeout) {
+        StringBuilder form = new StringBuilder(form(config));
+        String authorization = null;
+        switch (config.clientAuthMethod()) {
+            case CLIENT_SECRET_BASIC:
+                authorization = basic(config);
+                break;
+            case PRIVATE_KEY_JWT:
+            case CLIENT_SECRET_JWT:
+                append(form, "client_id", config.clientId());
+                append(form, "client_assertion_type", ClientAssertions.JWT_BEARER);
+                append(form, "client_assertion", assertions.clientAssertion(endpoint));
+                break;
+            case MCA_CERTIFICATE:
+                append(form, "client_id", config.clientId());
+                authorization = assertions.mcaCertificateAuthorization();
+                break;
+            default:
+                break;
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
-        if (basicAuthorization != null) {
-            request.header("Authorization", basicAuthorization);
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         return request.build();
     }

@@ -198,6 +198,9 @@ final class TokenResponseParser {
     }
 
     private String redactSecret(String text) {
+        if (config.clientSecret() == null) {
+            return text;
+        }
         String secret = config.clientSecret().reveal();
         return text == null || secret.length() < 4 ? text : text.replace(secret, "[redacted]");
     }

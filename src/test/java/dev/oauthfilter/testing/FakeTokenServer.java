@@ -86,6 +86,8 @@ public final class FakeTokenServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> tokenRequests = new CopyOnWriteArrayList<>();
     private final List<Received> apiRequests = new CopyOnWriteArrayList<>();
+    private final List<Received> documentRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, Function<Received, Reply>> documents = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     private final AtomicReference<Function<Received, Reply>> responder = new AtomicReference<>();
@@ -125,6 +127,15 @@ public final class FakeTokenServer implements AutoCloseable {
     /** Every token request from now on gets this answer. */
     public void respond(Function<Received, Reply> responder) {
         this.responder.set(responder);
+    }
+
+    /** Requests to {@code path} (metadata documents, JWKS, ...) get this answer and are not token requests. */
+    public void serveDocument(String path, Function<Received, Reply> responder) {
+        documents.put(path, responder);
+    }
+
+    public List<Received> documentRequests() {
+        return new ArrayList<>(documentRequests);
     }
 
     /** Every request to the protected API ({@code /api/...}) from now on gets this answer. */
@@ -181,6 +192,12 @@ public final class FakeTokenServer implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Received received = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     copy(exchange.getRequestHeaders()), body);
+            Function<Received, Reply> document = documents.get(received.path);
+            if (document != null) {
+                documentRequests.add(received);
+                write(exchange, document.apply(received));
+                return;
+            }
             if (received.path.startsWith("/api")) {
                 apiRequests.add(received);
                 write(exchange, apiResponder.get().apply(received));

@@ -35,12 +35,12 @@ public final class SelfSignedTls implements AutoCloseable {
         Path keyStore = dir.resolve("server.p12");
         Path certificate = dir.resolve("server.pem");
         trustStore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        TestKeys.keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keyStore.toString(),
                 "-storetype", "PKCS12", "-storepass", KEY_STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storepass",
+        TestKeys.keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storepass",
                 KEY_STORE_PASSWORD, "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", certificate.toString(), "-keystore",
+        TestKeys.keytool("-importcert", "-noprompt", "-alias", "server", "-file", certificate.toString(), "-keystore",
                 trustStore.toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
 
         KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -77,17 +77,6 @@ public final class SelfSignedTls implements AutoCloseable {
 
     public int requests() {
         return requests.get();
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("keytool " + args[0] + " failed: " + output);
-        }
     }
 
     @Override
