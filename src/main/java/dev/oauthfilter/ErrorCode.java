@@ -26,6 +26,8 @@ public enum ErrorCode {
     DISCOVERY_FAILED(true),
     /** The token endpoint could not be reached or did not answer in time. */
     TOKEN_ENDPOINT_UNREACHABLE(true),
+    /** Token propagation is configured, and the current incoming request carries no bearer token. */
+    NO_INCOMING_TOKEN(false),
     /** The calling thread was interrupted while it waited for a token. */
     INTERRUPTED(true),
     /** An unexpected failure inside the library; a bug. */

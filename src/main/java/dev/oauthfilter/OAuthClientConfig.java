@@ -46,7 +46,7 @@ public final class OAuthClientConfig {
     private final List<String> resources;
     private final Map<String, String> extraParameters;
     private final Timing timing;
-    private final AllowedTargets allowedTargets;
+    private final AllowedHosts allowedTargets;
     private final SSLContext sslContext;
     private final boolean retryOnUnauthorized;
     private final int cacheSize;
@@ -69,7 +69,7 @@ public final class OAuthClientConfig {
         this.resources = List.copyOf(b.resources);
         this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
         this.timing = new Timing(b);
-        this.allowedTargets = new AllowedTargets(b.allowedTargets);
+        this.allowedTargets = new AllowedHosts(b.allowedTargets);
         this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.cacheSize = b.cacheSize;

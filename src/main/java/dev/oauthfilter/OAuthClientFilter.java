@@ -164,7 +164,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         if (target == null || done >= MAX_REDIRECTS) {
             return;
         }
-        boolean sameOrigin = AllowedTargets.sameOrigin(request.getUri(), target);
+        boolean sameOrigin = AllowedHosts.sameOrigin(request.getUri(), target);
         int status = response.getStatus();
         boolean keepMethod = status == 307 || status == 308;
         String method = keepMethod || "HEAD".equalsIgnoreCase(request.getMethod()) ? request.getMethod() : "GET";

@@ -3,7 +3,7 @@ package dev.oauthfilter.cdi;
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.MicroProfileClientConfigs;
+import dev.oauthfilter.config.MicroProfileTokenProviders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Produces;
@@ -65,6 +65,6 @@ public class TokenProviderProducer {
      * @return its provider, built from MicroProfile Config on first use and shared after
      */
     public TokenProvider provider(String name) {
-        return providers.computeIfAbsent(name, n -> TokenProvider.of(MicroProfileClientConfigs.read(config, n)));
+        return providers.computeIfAbsent(name, n -> MicroProfileTokenProviders.create(config, n));
     }
 }

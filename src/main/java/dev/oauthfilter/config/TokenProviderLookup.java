@@ -38,7 +38,7 @@ public final class TokenProviderLookup {
         }
         if (MP_CONFIG_PRESENT) {
             LOG.fine(() -> "client '" + clientName + "': token provider from MicroProfile Config");
-            return TokenProvider.of(MicroProfileClientConfigs.read(ConfigProvider.getConfig(), clientName));
+            return MicroProfileTokenProviders.create(ConfigProvider.getConfig(), clientName);
         }
         throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(clientName)
                 .message("OAuthClientFilter() needs CDI or MicroProfile Config to find its settings;"

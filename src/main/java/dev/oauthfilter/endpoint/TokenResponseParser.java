@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -218,26 +217,4 @@ final class TokenResponseParser {
         return TokenException.builder(ErrorCode.INVALID_TOKEN_RESPONSE).clientName(config.name())
                 .httpStatus(status).message(message).build();
     }
-
-    /** Reads the {@code exp} claim of a JWT access token, without verifying it: only to learn its lifetime. */
-    static final class JwtExpiry {
-        private JwtExpiry() {
-        }
-
-        static Instant of(String token) {
-            String[] parts = token.split("\\.", -1);
-            if (parts.length != 3) {
-                return null;
-            }
-            try {
-                JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
-                        StandardCharsets.UTF_8));
-                JsonNode exp = claims == null ? null : claims.get("exp");
-                return exp != null && exp.canConvertToLong() ? Instant.ofEpochSecond(exp.asLong()) : null;
-            } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
-                return null;
-            }
-        }
-    }
-
 }

@@ -6,18 +6,38 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where a client's tokens may be sent: host names ({@code api.example.com}), host wildcards
+ * Where a client's tokens may be sent ({@code allowed-hosts}): host names ({@code api.example.com}), host wildcards
  * ({@code *.example.com}) or base URIs ({@code https://api.example.com/notes}: same scheme, host and port, and a
  * path under it). Empty means anywhere the application sends requests through the filter.
+ *
+ * <pre>{@code
+ * AllowedHosts hosts = AllowedHosts.of(List.of("*.example.com", "https://notes.internal/api"));
+ * hosts.allows(URI.create("https://api.example.com/x"));   // true
+ * }</pre>
  */
-final class AllowedTargets {
+public final class AllowedHosts {
 
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     private final List<String> entries;
 
-    AllowedTargets(List<String> entries) {
+    AllowedHosts(List<String> entries) {
         this.entries = List.copyOf(entries);
+    }
+
+    /**
+     * @param entries host names, {@code *.domain} wildcards or http(s) base URIs
+     * @return the allow list
+     * @throws TokenException with {@link ErrorCode#INVALID_SETTING} for a malformed entry
+     */
+    public static AllowedHosts of(List<String> entries) {
+        for (String entry : entries) {
+            String problem = problem(entry);
+            if (problem != null) {
+                throw TokenException.builder(ErrorCode.INVALID_SETTING).message("allowed-hosts: " + problem).build();
+            }
+        }
+        return new AllowedHosts(entries);
     }
 
     /** @return the problem with an entry, or null when it is well formed */
@@ -37,11 +57,16 @@ final class AllowedTargets {
                 : "'" + entry + "' must be a host name, *.domain or an http(s) base URI";
     }
 
-    List<String> entries() {
+    /** @return the entries, as given */
+    public List<String> entries() {
         return entries;
     }
 
-    boolean allows(URI target) {
+    /**
+     * @param target a request URI
+     * @return whether a token may be sent there
+     */
+    public boolean allows(URI target) {
         if (entries.isEmpty()) {
             return true;
         }

@@ -1,0 +1,156 @@
+package dev.oauthfilter.jaxrs;
+
+import dev.oauthfilter.OAuthClientFilter;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.config.MicroProfileTokenProviders;
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.TestConfigs;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Token propagation: the incoming request's bearer token forwarded by the filter, only where allowed. */
+class TokenPropagationTest {
+
+    private static final String USER_TOKEN = "incoming-user-token-abc";
+    private final FakeTokenServer server = FakeTokenServer.start();
+    private final FakeTokenServer elsewhere = FakeTokenServer.start();
+    private final Client client = ClientBuilder.newClient();
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+        elsewhere.close();
+    }
+
+    private Map<String, String> properties(String... more) {
+        Map<String, String> p = new HashMap<>();
+        p.put("oauth.users.propagate", "true");
+        p.put("oauth.users.allowed-hosts", server.uri("/api").toString());
+        for (int i = 0; i < more.length; i += 2) {
+            p.put(more[i], more[i + 1]);
+        }
+        return p;
+    }
+
+    private TokenProvider provider(Map<String, String> properties) {
+        return MicroProfileTokenProviders.create(TestConfigs.of(properties), "users");
+    }
+
+    @Test
+    void theIncomingBearerTokenIsForwardedToAnAllowedHostAndNoTokenIsRequested() {
+        Client filtered = client.register(new OAuthClientFilter(provider(properties())));
+
+        IncomingAuthorization.runWith("Bearer " + USER_TOKEN,
+                () -> filtered.target(server.uri("/api/notes")).request().get().close());
+
+        assertThat(server.apiRequests()).singleElement()
+                .satisfies(r -> assertThat(r.headers.get("Authorization")).containsExactly("Bearer " + USER_TOKEN));
+        assertThat(server.tokenRequestCount()).isZero();
+    }
+
+    @Test
+    void itIsNeverForwardedOutsideTheAllowedHosts() {
+        Client filtered = client.register(new OAuthClientFilter(provider(properties())));
+
+        IncomingAuthorization.runWith("Bearer " + USER_TOKEN,
+                () -> filtered.target(elsewhere.uri("/api/notes")).request().get().close());
+
+        assertThat(elsewhere.apiRequests()).singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isNull());
+    }
+
+    @Test
+    void withoutAnIncomingTokenTheCallFailsWithNoIncomingTokenAndIsNotSent() {
+        Client filtered = client.register(new OAuthClientFilter(provider(properties())));
+
+        ProcessingException e = catchThrowableOfType(ProcessingException.class,
+                () -> filtered.target(server.uri("/api/notes")).request().get());
+
+        assertThat(((TokenException) e.getCause()).code()).isEqualTo("NO_INCOMING_TOKEN");
+        assertThat(e.getCause().getMessage()).contains("oauth.users.propagate-fallback");
+        assertThat(server.apiRequests()).isEmpty();
+    }
+
+    @Test
+    void withTheClientCredentialsFallbackTheClientsOwnTokenIsUsedWhenThereIsNoIncomingOne() {
+        Client filtered = client.register(new OAuthClientFilter(provider(properties(
+                "oauth.users.propagate-fallback", "client-credentials",
+                "oauth.users.token-url", server.uri("/token").toString(),
+                "oauth.users.client-id", "fallback-client", "oauth.users.client-secret", "fallback-secret"))));
+
+        filtered.target(server.uri("/api/notes")).request().get().close();
+        IncomingAuthorization.runWith("Bearer " + USER_TOKEN,
+                () -> filtered.target(server.uri("/api/notes")).request().get().close());
+
+        assertThat(server.apiRequests()).extracting(r -> r.header("Authorization"))
+                .containsExactly("Bearer " + server.issuedTokens().get(0), "Bearer " + USER_TOKEN);
+    }
+
+    @Test
+    void aRejectedPropagatedTokenIsNotReplayed() {
+        server.respondApi(r -> Reply.json(401, "{}"));
+        Client filtered = client.register(new OAuthClientFilter(provider(properties())));
+        AtomicReference<Integer> status = new AtomicReference<>();
+
+        IncomingAuthorization.runWith("Bearer " + USER_TOKEN, () -> {
+            try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+                status.set(response.getStatus());
+            }
+        });
+
+        assertThat(status.get()).isEqualTo(401);
+        assertThat(server.apiRequests()).hasSize(1);
+    }
+
+    @Test
+    void propagationWithoutAllowedHostsOrWithAnUnknownFallbackIsAnInvalidSetting() {
+        Map<String, String> noHosts = properties();
+        noHosts.remove("oauth.users.allowed-hosts");
+
+        assertThat(catchThrowableOfType(TokenException.class, () -> provider(noHosts)).getMessage())
+                .contains("oauth.users.allowed-hosts");
+        assertThat(catchThrowableOfType(TokenException.class,
+                () -> provider(properties("oauth.users.propagate-fallback", "maybe"))).code())
+                .isEqualTo("INVALID_SETTING");
+    }
+
+    @Test
+    void theContainerFilterCapturesTheHeaderForTheRequestAndForgetsItAfterwards() {
+        IncomingAuthorizationFilter filter = new IncomingAuthorizationFilter();
+
+        filter.filter(request("Bearer " + USER_TOKEN));
+        assertThat(IncomingAuthorization.current()).contains("Bearer " + USER_TOKEN);
+        filter.filter(request("Bearer " + USER_TOKEN), null);
+        assertThat(IncomingAuthorization.current()).isEmpty();
+
+        filter.filter(request("Bearer stale"));
+        filter.filter(request(null));
+        assertThat(IncomingAuthorization.current()).as("a request without a token never sees the last one").isEmpty();
+    }
+
+    private static ContainerRequestContext request(String authorization) {
+        return (ContainerRequestContext) Proxy.newProxyInstance(TokenPropagationTest.class.getClassLoader(),
+                new Class<?>[] {ContainerRequestContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getHeaderString")) {
+                        return "Authorization".equalsIgnoreCase((String) args[0]) ? authorization : null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
