@@ -1,6 +1,7 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.cache.RefreshingTokenProvider;
+import dev.oauthfilter.cache.TokenEvents;
 import dev.oauthfilter.endpoint.TokenEndpointClient;
 
 import java.net.http.HttpClient;
@@ -49,6 +50,7 @@ public final class TokenCache {
     // one HTTP client per (connect timeout, TLS context): each has its own connection pool and selector thread
     private final Map<List<Object>, HttpClient> httpClients = new ConcurrentHashMap<>();
     private int capacity;
+    private TokenEvents events = TokenEvents.NONE;
 
     private TokenCache(Builder builder, boolean growsWithConfig) {
         this.clock = builder.clock;
@@ -91,10 +93,29 @@ public final class TokenCache {
                         key -> TokenEndpointClient.newHttpClient(config.connectTimeout(), config.sslContext()));
                 TokenEndpointClient endpoint = new TokenEndpointClient(config, http, clock);
                 provider = new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
+                provider.events(events);
+                events.providerCreated(provider);
                 providers.put(config.cacheKey(), provider);
                 evictBeyondCapacity();
             }
             return provider;
+        }
+    }
+
+    /**
+     * Reports what happens to the tokens of this cache's providers (present and future) to {@code events}: how
+     * the library's MicroProfile Metrics binding gets its figures.
+     *
+     * @param events the listener
+     */
+    public void events(TokenEvents events) {
+        Objects.requireNonNull(events, "events");
+        synchronized (providers) {
+            this.events = events;
+            providers.values().forEach(provider -> {
+                provider.events(events);
+                events.providerCreated(provider);
+            });
         }
     }
 

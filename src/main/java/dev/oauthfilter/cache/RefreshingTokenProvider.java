@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +45,10 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private final AtomicReference<CompletableFuture<RefreshPlan>> inFlight = new AtomicReference<>();
     private final AtomicInteger failedRefreshes = new AtomicInteger();
     private final AtomicReference<RefreshPlan> current = new AtomicReference<>();
+    private final LongAdder cacheHits = new LongAdder();
+    private volatile TokenEvents events = TokenEvents.NONE;
+    // counting hits costs the cached path a few ns (more under contention): only when someone listens
+    private volatile boolean countHits;
     private volatile RecentFailure recentFailure;
     private volatile long lastUsedMillis;
 
@@ -81,6 +86,9 @@ public final class RefreshingTokenProvider implements TokenProvider {
             if (plan.shouldRefresh(now) && inFlight.get() == null) {
                 startRefresh(false);
             }
+            if (countHits) {
+                cacheHits.increment();
+            }
             return plan.token;
         }
         RecentFailure failed = recentFailure;
@@ -88,7 +96,32 @@ public final class RefreshingTokenProvider implements TokenProvider {
             // the endpoint just failed: do not let every caller hammer it; they share that failure for a moment
             throw failed.failure.forCaller();
         }
+        events.waited(config.name());
         return await(startRefresh(true));
+    }
+
+    /** @param events where to report token requests, refreshes and waits from now on */
+    public void events(TokenEvents events) {
+        this.events = events;
+        this.countHits = events != TokenEvents.NONE;
+    }
+
+    /** @return how many calls were served from the cached token since events were first listened to */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** @return the cached token while it is usable */
+    public java.util.Optional<AccessToken> cachedToken() {
+        RefreshPlan plan = current.get();
+        return plan != null && plan.isUsable(clock.millis()) ? java.util.Optional.of(plan.token)
+                : java.util.Optional.empty();
+    }
+
+    /** @return seconds until the cached token expires (0 when there is none) */
+    public long secondsUntilExpiry() {
+        RefreshPlan plan = current.get();
+        return plan == null ? 0 : Math.max(0, (plan.token.expiresAt().toEpochMilli() - clock.millis()) / 1000);
     }
 
     @Override
@@ -153,6 +186,9 @@ public final class RefreshingTokenProvider implements TokenProvider {
                 mine.complete(latest);
                 return mine;
             }
+            if (!needed) {
+                events.backgroundRefresh(config.name());
+            }
             try {
                 executor.execute(() -> refresh(mine));
             } catch (RejectedExecutionException e) {
@@ -211,9 +247,13 @@ public final class RefreshingTokenProvider implements TokenProvider {
         // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
         long deadline = System.nanoTime() + config.acquisitionTimeout().toNanos();
         for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
             try {
-                return source.fetch(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                AccessToken token = source.fetch(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                events.tokenRequest(config.name(), "success", Duration.ofNanos(System.nanoTime() - started));
+                return token;
             } catch (TokenException e) {
+                events.tokenRequest(config.name(), e.code(), Duration.ofNanos(System.nanoTime() - started));
                 if (!e.isRetryable() || attempt >= config.maxAttempts()) {
                     throw e;
                 }

@@ -5,6 +5,7 @@ import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.cache.TokenEvents;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
@@ -263,5 +264,48 @@ class RefreshingTokenProviderTest {
         caller.join(10_000);
 
         assertThat(outcome.get()).isEqualTo("INTERRUPTED/true");
+    }
+
+    @Test
+    void eventsReportRequestsWaitsRefreshesAndCacheHitsForMetrics() {
+        ManualExecutor executor = new ManualExecutor();
+        TokenCache cache = TokenCache.builder().clock(clock).executor(executor).build();
+        List<String> events = new CopyOnWriteArrayList<>();
+        cache.events(new TokenEvents() {
+            @Override
+            public void tokenRequest(String client, String outcome, Duration took) {
+                events.add("request " + client + " " + outcome);
+            }
+
+            @Override
+            public void backgroundRefresh(String client) {
+                events.add("refresh " + client);
+            }
+
+            @Override
+            public void waited(String client) {
+                events.add("waited " + client);
+            }
+
+            @Override
+            public void providerCreated(RefreshingTokenProvider provider) {
+                events.add("created " + provider.config().name());
+            }
+        });
+        RefreshingTokenProvider tokens = (RefreshingTokenProvider) provider(cache);
+        tokens.token();
+        for (int i = 0; i < 5; i++) {
+            tokens.token();
+        }
+        executor.hold();
+        clock.advance(INTO_STALE);
+        tokens.token();
+        server.respond(r -> Reply.json(503, "{}"));
+        executor.runAll();
+
+        assertThat(events).containsExactly("created default", "waited default", "request default success",
+                "refresh default", "request default TOKEN_ENDPOINT_ERROR");
+        assertThat(tokens.cacheHits()).isEqualTo(6);
+        assertThat(tokens.secondsUntilExpiry()).isEqualTo(50);
     }
 }

@@ -1,0 +1,90 @@
+package dev.oauthfilter.health;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.cache.RefreshingTokenProvider;
+import dev.oauthfilter.cdi.TokenProviderProducer;
+import dev.oauthfilter.config.ConfiguredClients;
+import dev.oauthfilter.jaxrs.PropagatingTokenProvider;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code oauth-clients}: for every client configured under {@code oauth.*}, {@code UP} when it has a valid token or
+ * can obtain one within {@code oauth.health-timeout} (default 5 s), {@code DOWN <ERROR_CODE>} otherwise, with the
+ * seconds until expiry. A client in propagation mode is UP (it needs no token of its own). Never a secret or token.
+ */
+@Readiness
+public class OAuthClientsReadinessCheck implements HealthCheck {
+
+    private final TokenProviderProducer producer;
+    private final Config config;
+
+    /**
+     * @param producer where the clients' providers come from
+     * @param config   the application's MicroProfile Config
+     */
+    @Inject
+    public OAuthClientsReadinessCheck(TokenProviderProducer producer, Config config) {
+        this.producer = producer;
+        this.config = config;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        Duration timeout = config.getOptionalValue("oauth.health-timeout", String.class)
+                .map(Duration::parse).orElse(Duration.ofSeconds(5));
+        Map<String, Object> data = new LinkedHashMap<>();
+        boolean up = true;
+        for (String client : ConfiguredClients.names(config)) {
+            String status = status(client, timeout);
+            data.put(client, status);
+            up &= status.startsWith("UP");
+        }
+        // the constructor, not HealthCheckResponse.named(): it needs no implementation-provided builder
+        return new HealthCheckResponse("oauth-clients", up ? HealthCheckResponse.Status.UP
+                : HealthCheckResponse.Status.DOWN, Optional.of(data));
+    }
+
+    private String status(String client, Duration timeout) {
+        TokenProvider provider;
+        try {
+            provider = producer.provider(client);
+        } catch (TokenException e) {
+            return "DOWN " + e.code();
+        }
+        if (provider instanceof PropagatingTokenProvider) {
+            return "UP (propagation)";
+        }
+        CompletableFuture<AccessToken> token = CompletableFuture.supplyAsync(provider::token);
+        try {
+            AccessToken valid = token.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long seconds = provider instanceof RefreshingTokenProvider
+                    ? ((RefreshingTokenProvider) provider).secondsUntilExpiry()
+                    : Duration.between(Clock.systemUTC().instant(), valid.expiresAt()).toSeconds();
+            return "UP, token expires in " + seconds + " s";
+        } catch (ExecutionException e) {
+            return "DOWN " + (e.getCause() instanceof TokenException ? ((TokenException) e.getCause()).code()
+                    : "INTERNAL_ERROR");
+        } catch (TimeoutException e) {
+            return "DOWN TOKEN_ENDPOINT_UNREACHABLE (no token within " + timeout.toMillis() + " ms)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "DOWN INTERRUPTED";
+        }
+    }
+}
