@@ -111,10 +111,11 @@ public final class TokenCache {
     public void events(TokenEvents events) {
         Objects.requireNonNull(events, "events");
         synchronized (providers) {
-            this.events = events;
+            TokenEvents safe = new SafeTokenEvents(events);
+            this.events = safe;
             providers.values().forEach(provider -> {
-                provider.events(events);
-                events.providerCreated(provider);
+                provider.events(safe);
+                safe.providerCreated(provider);
             });
         }
     }

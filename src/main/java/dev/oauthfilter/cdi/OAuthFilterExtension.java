@@ -2,9 +2,8 @@ package dev.oauthfilter.cdi;
 
 import dev.oauthfilter.TokenCache;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 
@@ -19,22 +18,22 @@ public class OAuthFilterExtension implements Extension {
 
     private static final Logger LOG = Logger.getLogger(OAuthFilterExtension.class.getName());
     private static final String HEALTH_CHECK = "dev.oauthfilter.health.OAuthClientsReadinessCheck";
+    private static final String METRIC_REGISTRY = "dev.oauthfilter.metrics.ApplicationMetricRegistry";
 
-    void addReadinessCheck(@Observes BeforeBeanDiscovery discovery) {
+    void addOptionalBeans(@Observes BeforeBeanDiscovery discovery) {
         if (present("org.eclipse.microprofile.health.HealthCheck")) {
             discovery.addAnnotatedType(load(HEALTH_CHECK), HEALTH_CHECK);
             LOG.fine("oauth-filter: readiness check 'oauth-clients' registered");
         }
+        if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
+            discovery.addAnnotatedType(load(METRIC_REGISTRY), METRIC_REGISTRY);
+        }
     }
 
-    void bindMetrics(@Observes AfterDeploymentValidation validated, BeanManager beans) {
-        if (!present("org.eclipse.microprofile.metrics.MetricRegistry")) {
-            return;
-        }
-        Instance<Object> registries = beans.createInstance().select(load("org.eclipse.microprofile.metrics.MetricRegistry"));
-        if (registries.isResolvable()) {
-            MetricsInstaller.install(registries.get());
-            LOG.fine("oauth-filter: token metrics registered in the application registry");
+    void bindMetrics(@Observes AfterDeploymentValidation validated) {
+        if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
+            MetricsInstaller.install();
+            LOG.fine("oauth-filter: token metrics will go to the application's MetricRegistry");
         }
     }
 
@@ -43,9 +42,26 @@ public class OAuthFilterExtension implements Extension {
         private MetricsInstaller() {
         }
 
-        static void install(Object registry) {
-            TokenCache.shared().events(new dev.oauthfilter.metrics.MicroProfileMetricsBinding(
-                    (org.eclipse.microprofile.metrics.MetricRegistry) registry));
+        static void install() {
+            String application = applicationName();
+            TokenCache.shared().events(new dev.oauthfilter.metrics.MicroProfileMetricsBinding(() -> {
+                try {
+                    var holder = CDI.current().select(dev.oauthfilter.metrics.ApplicationMetricRegistry.class);
+                    return holder.isResolvable() ? holder.get().registry() : null;
+                } catch (RuntimeException notYet) {
+                    return null;
+                }
+            }, application));
+        }
+
+        /** The standard {@code java:app/AppName}, or null outside a Jakarta EE container. */
+        private static String applicationName() {
+            try {
+                Object name = new javax.naming.InitialContext().lookup("java:app/AppName");
+                return name instanceof String ? (String) name : null;
+            } catch (javax.naming.NamingException | RuntimeException | LinkageError e) {
+                return null;
+            }
         }
     }
 

@@ -8,9 +8,13 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Reports {@link TokenEvents} to a MicroProfile Metrics registry:
+ * (every metric also carries the tag {@code app} when the application's name is known)
  * <ul>
  *   <li>{@code oauth.token.requests} (counter; tags {@code client}, {@code outcome} = {@code success} or the error
  *       code) and {@code oauth.token.request.duration} (timer; tag {@code client}): every request to a token
@@ -36,33 +40,79 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
     private static final Metadata EXPIRY = Metadata.builder().withName("oauth.token.expiry")
             .withDescription("Seconds until the cached token expires").withUnit(MetricUnits.SECONDS).build();
 
-    private final MetricRegistry registry;
+    private final Supplier<MetricRegistry> lookup;
+    private final String application;
+    private final Set<RefreshingTokenProvider> withoutGauges = ConcurrentHashMap.newKeySet();
+    private volatile MetricRegistry registry;
 
-    /** @param registry the application registry */
-    public MicroProfileMetricsBinding(MetricRegistry registry) {
-        this.registry = registry;
+    /**
+     * @param lookup      finds the application registry; asked until it answers, since a container may make it
+     *                    available only once the application serves requests
+     * @param application the application's name, as tag {@code app} (a server shares one application registry
+     *                    among its applications), or null
+     */
+    public MicroProfileMetricsBinding(Supplier<MetricRegistry> lookup, String application) {
+        this.lookup = lookup;
+        this.application = application;
+    }
+
+    private Tag[] tags(String client, String... more) {
+        java.util.List<Tag> tags = new java.util.ArrayList<>();
+        if (application != null) {
+            tags.add(new Tag("app", application));
+        }
+        tags.add(new Tag("client", client));
+        for (int i = 0; i < more.length; i += 2) {
+            tags.add(new Tag(more[i], more[i + 1]));
+        }
+        return tags.toArray(Tag[]::new);
     }
 
     @Override
     public void tokenRequest(String client, String outcome, Duration took) {
-        registry.counter(REQUESTS, new Tag("client", client), new Tag("outcome", outcome)).inc();
-        registry.timer(DURATION, new Tag("client", client)).update(took);
+        MetricRegistry r = registry();
+        if (r != null) {
+            r.counter(REQUESTS, tags(client, "outcome", outcome)).inc();
+            r.timer(DURATION, tags(client)).update(took);
+        }
     }
 
     @Override
     public void backgroundRefresh(String client) {
-        registry.counter(REFRESHES, new Tag("client", client)).inc();
+        MetricRegistry r = registry();
+        if (r != null) {
+            r.counter(REFRESHES, tags(client)).inc();
+        }
     }
 
     @Override
     public void waited(String client) {
-        registry.counter(WAITERS, new Tag("client", client)).inc();
+        MetricRegistry r = registry();
+        if (r != null) {
+            r.counter(WAITERS, tags(client)).inc();
+        }
     }
 
     @Override
     public void providerCreated(RefreshingTokenProvider provider) {
-        Tag client = new Tag("client", provider.config().name());
-        registry.gauge(HITS, provider, RefreshingTokenProvider::cacheHits, client);
-        registry.gauge(EXPIRY, provider, RefreshingTokenProvider::secondsUntilExpiry, client);
+        withoutGauges.add(provider);
+        registry();
+    }
+
+    private MetricRegistry registry() {
+        MetricRegistry r = registry;
+        if (r == null) {
+            r = lookup.get();
+            registry = r;
+        }
+        if (r != null && !withoutGauges.isEmpty()) {
+            for (RefreshingTokenProvider provider : withoutGauges) {
+                Tag[] tags = tags(provider.config().name());
+                r.gauge(HITS, provider, RefreshingTokenProvider::cacheHits, tags);
+                r.gauge(EXPIRY, provider, RefreshingTokenProvider::secondsUntilExpiry, tags);
+                withoutGauges.remove(provider);
+            }
+        }
+        return r;
     }
 }

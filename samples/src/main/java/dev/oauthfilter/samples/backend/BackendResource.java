@@ -36,6 +36,10 @@ public class BackendResource {
     ReportsNotesApi reportsNotes;
 
     @Inject
+    @RestClient
+    PropagatedNotesApi propagatedNotes;
+
+    @Inject
     TokenProvider tokens;
 
     @Inject
@@ -85,6 +89,13 @@ public class BackendResource {
     public BackendAnswer viaHeader() {
         return answer("header", plainClient.target(notesServiceUrl).path("notes").request()
                 .header(HttpHeaders.AUTHORIZATION, tokens.authorizationHeader()).get(NotesPage.class));
+    }
+
+    /** Token propagation: the notes service sees the backend's caller, whose bearer token is forwarded. */
+    @GET
+    @Path("/propagated")
+    public BackendAnswer viaPropagation() {
+        return answer("propagated", propagatedNotes.notes());
     }
 
     /**

@@ -17,7 +17,8 @@ final class SampleServer {
 
     static final String CONTEXT = "/oauth-filter-samples/api";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private SampleServer() {
     }
@@ -44,6 +45,10 @@ final class SampleServer {
 
     static HttpResponse<String> get(String path) {
         return get(path, null);
+    }
+
+    static HttpResponse<String> getAbsolute(String uri) {
+        return send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     /** Asks the demo authorization server for a token directly, as client {@code clientId} (MCA layout). */

@@ -4,6 +4,9 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.TokenProvider;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -18,6 +21,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +47,10 @@ class ContainerInjectionIT {
                 "oauth.reports.tenant-id=demo-tenant",
                 "oauth.reports.client-id=arquillian-reports",
                 "oauth.reports.client-secret=${demo.client.secret}",
+                "oauth.broken.token-url=" + BASE + "/demo-as/oauth/token",
+                "oauth.broken.client-id=arquillian-broken",
+                "oauth.broken.client-secret=not-the-demo-secret",
+                "oauth.health-timeout=PT5S",
                 "it-notes/mp-rest/url=" + BASE);
         File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
         return ShrinkWrap.create(WebArchive.class, "oauth-filter-arquillian.war")
@@ -62,6 +70,10 @@ class ContainerInjectionIT {
     @Inject
     @RestClient
     ArquillianNotesApi notes;
+
+    @Inject
+    @Readiness
+    HealthCheck readiness;
 
     @Inject
     @RestClient
@@ -100,6 +112,17 @@ class ContainerInjectionIT {
         String page = reportsNotes.notes();
 
         assertTrue(page.contains("\"caller\":\"arquillian-reports\""), page);
+    }
+
+    @Test
+    void theReadinessCheckIsDownWithTheErrorCodeOfAClientThatCannotGetAToken() {
+        HealthCheckResponse response = readiness.call();
+
+        assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+        Map<String, Object> data = response.getData().orElseThrow();
+        assertEquals("DOWN TOKEN_ENDPOINT_ERROR", data.get("broken"));
+        assertTrue(String.valueOf(data.get("default")).startsWith("UP, token expires in"), data.toString());
+        assertTrue(String.valueOf(data.get("reports")).startsWith("UP"), data.toString());
     }
 
     private static String claims(AccessToken token) {
