@@ -12,22 +12,16 @@ import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.Secret;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.MicroProfileClientConfigs;
-import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
 import dev.oauthfilter.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +31,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,22 +40,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * private_key_jwt, client_secret_jwt (RFC 7523) and the MCA certificate flow, checked the way an authorization server
  * would: signature against the public key or certificate, audience, expiry, unique jti.
  */
-class ClientAuthenticationJwtTest {
+class ClientAuthenticationJwtTest extends TokenServerTest {
+
+    @Override
+    protected String[] secrets() {
+        return new String[] {HMAC_SECRET};
+    }
+
 
     private static final String HMAC_SECRET = "a-client-secret-of-at-least-32-bytes!";
 
     @TempDir
     Path dir;
-    @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), HMAC_SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private static Map<String, String> form(Received request) {
         Map<String, String> form = new HashMap<>();

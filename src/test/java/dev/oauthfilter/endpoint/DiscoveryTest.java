@@ -2,18 +2,13 @@ package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.EndpointLayout;
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.MicroProfileClientConfigs;
-import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,20 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** OpenID Connect Discovery / RFC 8414: the token endpoint found in the issuer's metadata, lazily and once. */
-class DiscoveryTest {
+class DiscoveryTest extends TokenServerTest {
+
+    @Override
+    protected String[] secrets() {
+        return new String[] {SECRET};
+    }
+
 
     private static final String SECRET = "discovery-secret-11";
 
-    @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private String issuer() {
         return server.uri("/realms/demo").toString();

@@ -1,19 +1,15 @@
 package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.RawSocketServer;
 import dev.oauthfilter.testing.Secrets;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,22 +36,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * attempts), a bound on the time it waited, no secret or token anywhere, and recovery once the fault clears. Each
  * run writes the measured rows to {@code target/reliability/fault-matrix.md}.
  */
-class FaultMatrixTest {
+class FaultMatrixTest extends TokenServerTest {
+
+    @Override
+    protected String[] secrets() {
+        return new String[] {SECRET, "partial"};
+    }
+
 
     private static final String SECRET = "fault-secret-7c1d";
     private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(3);
     private static final List<String> ROWS = new ArrayList<>();
 
-    @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET, "partial"));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @AfterAll
     static void writeMatrix() throws IOException {

@@ -3,15 +3,11 @@ package dev.oauthfilter.endpoint;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,20 +16,17 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What exactly goes over the wire to the token endpoint, per layout and client authentication method. */
-class TokenRequestWireTest {
+class TokenRequestWireTest extends TokenServerTest {
+
+    @Override
+    protected String[] secrets() {
+        return new String[] {SECRET};
+    }
+
 
     private static final String SECRET = "se:cr et@1";
 
-    @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
 
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     private static String basic(String credentials) {
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));

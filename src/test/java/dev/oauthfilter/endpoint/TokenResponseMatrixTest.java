@@ -2,17 +2,12 @@ package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.Secrets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -33,21 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Every kind of answer a token endpoint may give, and what the caller gets for it. */
-class TokenResponseMatrixTest {
+class TokenResponseMatrixTest extends TokenServerTest {
+
+    @Override
+    protected String[] secrets() {
+        return new String[] {SECRET, LEAKY};
+    }
+
 
     private static final String SECRET = "matrix-secret-9f8e7d";
     private static final String LEAKY = "leaky-token-value-0123456789";
 
-    @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET, LEAKY));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
 
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     private OAuthClientConfig.Builder config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("matrix-client")
