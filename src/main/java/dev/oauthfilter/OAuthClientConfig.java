@@ -124,9 +124,9 @@ public final class OAuthClientConfig {
         return clientId;
     }
 
-    /** @return the client secret; redacted in {@code toString()} */
-    public Secret clientSecret() {
-        return clientSecret;
+    /** @return the client secret (redacted in {@code toString()}); empty for the key-based authentication methods */
+    public Optional<Secret> clientSecret() {
+        return Optional.ofNullable(clientSecret);
     }
 
     /** @return the client's private key (and certificate), for the key-based authentication methods */

@@ -197,10 +197,10 @@ final class TokenResponseParser {
     }
 
     private String redactSecret(String text) {
-        if (config.clientSecret() == null) {
+        if (config.clientSecret().isEmpty()) {
             return text;
         }
-        String secret = config.clientSecret().reveal();
+        String secret = config.clientSecret().get().reveal();
         return text == null || secret.length() < 4 ? text : text.replace(secret, "[redacted]");
     }
 

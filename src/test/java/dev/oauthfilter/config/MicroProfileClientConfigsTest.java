@@ -52,7 +52,7 @@ class MicroProfileClientConfigsTest {
 
         assertThat(c.tokenEndpoint()).isEqualTo(URI.create("https://as.example.com/token"));
         assertThat(c.clientId()).isEqualTo("id-oauth.");
-        assertThat(c.clientSecret().reveal()).isEqualTo(SECRET);
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo(SECRET);
         assertThat(c.clientAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
         assertThat(c.scope()).contains("read write");
         assertThat(c.audience()).contains("https://api.example.com");
@@ -82,10 +82,10 @@ class MicroProfileClientConfigsTest {
         p.put("oauth.client-secret-file", file.toString());
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
-        assertThat(c.clientSecret().reveal()).isEqualTo("first-secret");
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("first-secret");
         java.nio.file.Files.writeString(file, "rotated-secret");
 
-        assertThat(c.clientSecret().reveal()).isEqualTo("rotated-secret");
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("rotated-secret");
         assertThat(c.toString()).doesNotContain("secret\"").doesNotContain("rotated-secret");
     }
 
@@ -137,7 +137,7 @@ class MicroProfileClientConfigsTest {
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p, env), OAuthClientConfig.DEFAULT_NAME);
         OAuthClientConfig billing = MicroProfileClientConfigs.read(TestConfigs.of(p, env), "billing");
 
-        assertThat(c.clientSecret().reveal()).isEqualTo(SECRET);
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo(SECRET);
         assertThat(billing.clientId()).isEqualTo("env-billing");
     }
 

@@ -38,7 +38,7 @@ class VcapServicesConfigSourceTest {
         assertThat(c.tokenEndpoint()).isEqualTo(URI.create(
                 "https://imf-authserver.example.com/imf-authserver/authorization/v1/apps/mca-tenant-guid/token"));
         assertThat(c.clientId()).isEqualTo("mca-client-id");
-        assertThat(c.clientSecret().reveal()).isEqualTo("vcap-mca-secret-1234");
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
     }
 
     @Test
@@ -58,7 +58,7 @@ class VcapServicesConfigSourceTest {
 
         assertThat(c.clientId()).isEqualTo("explicit-id");
         assertThat(c.layout()).isEqualTo(EndpointLayout.TOKEN_URL);
-        assertThat(c.clientSecret().reveal()).isEqualTo("vcap-mca-secret-1234");
+        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
     }
 
     @Test
