@@ -27,14 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Load on loopback, bounded in count and time: 64 threads make 50,000 requests through one Jersey client with the
- * filter while 3-second tokens expire several times. The protected API checks every token against what the token
+ * filter (more if needed to run for three token lifetimes) while 4-second tokens expire several times. The protected API checks every token against what the token
  * endpoint issued and when it expires. Figures go to {@code target/reliability/load.md}.
  */
 class FilterLoadTest {
 
     private static final int THREADS = 64;
     private static final int REQUESTS = 50_000;
-    private static final long LIFETIME_NANOS = Duration.ofSeconds(3).toNanos();
+    private static final long LIFETIME_NANOS = Duration.ofSeconds(4).toNanos();
+    // long enough for tokens to expire three times, however fast the machine
+    private static final long MIN_RUN_NANOS = 3 * LIFETIME_NANOS;
     private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration TIME_LIMIT = Duration.ofMinutes(3);
 
@@ -47,7 +49,7 @@ class FilterLoadTest {
             server.respond(r -> {
                 String token = server.newToken();
                 expiryByToken.put(token, System.nanoTime() + LIFETIME_NANOS);
-                return Reply.json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3}");
+                return Reply.json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":4}");
             });
             server.respondApi(r -> {
                 String header = r.header("Authorization");
@@ -59,7 +61,7 @@ class FilterLoadTest {
                 return Reply.of(200, "text/plain", new byte[] {'k'}, Map.of());
             });
             OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("load")
-                    .clientSecret("load-secret").refreshBefore(Duration.ofMillis(600))
+                    .clientSecret("load-secret").refreshBefore(Duration.ofSeconds(1))
                     .acquisitionTimeout(ACQUISITION_TIMEOUT).retryOnUnauthorized(false).build();
             Client client = ClientBuilder.newClient()
                     .register(new OAuthClientFilter(TokenCache.builder().build().provider(config)));
@@ -71,11 +73,13 @@ class FilterLoadTest {
             CountDownLatch start = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(THREADS);
             long deadline = System.nanoTime() + TIME_LIMIT.toNanos();
+            long[] started = new long[1];
             for (int t = 0; t < THREADS; t++) {
                 Thread worker = new Thread(() -> {
                     try {
                         start.await();
-                        while (issued.incrementAndGet() <= REQUESTS && System.nanoTime() < deadline) {
+                        while ((issued.incrementAndGet() <= REQUESTS || System.nanoTime() - started[0] < MIN_RUN_NANOS)
+                                && System.nanoTime() < deadline) {
                             long begin = System.nanoTime();
                             try (Response response = client.target(server.uri("/api/load")).request().get()) {
                                 (response.getStatus() == 200 ? ok : failed).incrementAndGet();
@@ -94,6 +98,7 @@ class FilterLoadTest {
                 worker.start();
             }
             long begin = System.nanoTime();
+            started[0] = begin;
             start.countDown();
             assertThat(done.await(TIME_LIMIT.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - begin);
@@ -101,16 +106,18 @@ class FilterLoadTest {
 
             int tokenRequests = server.tokenRequestCount();
             long lifetimesElapsed = elapsed.toNanos() / LIFETIME_NANOS;
-            // a token is replaced when it turns stale, 600-660 ms before it expires: one request per 2.34 s at most
-            long perTokenGeneration = Duration.ofMillis(3000 - 660).toNanos();
+            // a token is replaced when it turns stale, 1-1.1 s before it expires: one request per 2.9 s at most
+            long perTokenGeneration = Duration.ofMillis(4000 - 1100).toNanos();
             long generationBound = elapsed.toNanos() / perTokenGeneration + 1;
-            write(elapsed, ok.get(), failed.get(), invalid.get(), tokenRequests, lifetimesElapsed, generationBound,
+            write(elapsed, ok.get() + failed.get(), ok.get(), failed.get(), invalid.get(), tokenRequests,
+                    lifetimesElapsed, generationBound,
                     Duration.ofNanos(slowestNanos.get()));
 
-            assertThat(ok.get() + failed.get()).as("requests made within the time limit").isEqualTo(REQUESTS);
+            assertThat(ok.get() + failed.get()).as("requests made within the time limit")
+                    .isGreaterThanOrEqualTo(REQUESTS);
             assertThat(invalid.get()).as("requests that reached the API without a valid token").isZero();
             assertThat(failed.get()).as("failed requests").isZero();
-            assertThat(lifetimesElapsed).as("tokens expired several times during the run").isGreaterThanOrEqualTo(2);
+            assertThat(lifetimesElapsed).as("tokens expired several times during the run").isGreaterThanOrEqualTo(3);
             assertThat(tokenRequests).as("token requests: one per token generation").isLessThanOrEqualTo((int) generationBound);
             assertThat(Duration.ofNanos(slowestNanos.get())).as("no caller blocked beyond the acquisition timeout")
                     .isLessThan(ACQUISITION_TIMEOUT);
@@ -127,16 +134,16 @@ class FilterLoadTest {
         assertThat(cache.size()).isEqualTo(100);
     }
 
-    private static void write(Duration elapsed, int ok, int failed, int invalid, int tokenRequests,
+    private static void write(Duration elapsed, int requests, int ok, int failed, int invalid, int tokenRequests,
                               long lifetimes, long bound, Duration slowest) throws IOException {
         Path out = Path.of("target", "reliability", "load.md");
         Files.createDirectories(out.getParent());
         List<String> lines = new ArrayList<>(List.of(
                 "| threads | requests | elapsed (s) | requests/s | 200 | failed | without a valid token "
-                        + "| token lifetimes elapsed | token requests | bound (elapsed / 2.34 s + 1) | slowest request (ms) |",
+                        + "| token lifetimes elapsed | token requests | bound (elapsed / 2.9 s + 1) | slowest request (ms) |",
                 "|---|---|---|---|---|---|---|---|---|---|---|",
-                String.format("| %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d | %d | %d |", THREADS, REQUESTS,
-                        elapsed.toMillis() / 1000.0, REQUESTS / (elapsed.toMillis() / 1000.0), ok, failed, invalid,
+                String.format("| %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d | %d | %d |", THREADS, requests,
+                        elapsed.toMillis() / 1000.0, requests / (elapsed.toMillis() / 1000.0), ok, failed, invalid,
                         lifetimes, tokenRequests, bound, slowest.toMillis())));
         Files.write(out, lines, StandardCharsets.UTF_8);
     }
