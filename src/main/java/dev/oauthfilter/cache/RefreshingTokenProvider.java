@@ -111,13 +111,6 @@ public final class RefreshingTokenProvider implements TokenProvider {
         return cacheHits.sum();
     }
 
-    /** @return the cached token while it is usable */
-    public java.util.Optional<AccessToken> cachedToken() {
-        RefreshPlan plan = current.get();
-        return plan != null && plan.isUsable(clock.millis()) ? java.util.Optional.of(plan.token)
-                : java.util.Optional.empty();
-    }
-
     /** @return seconds until the cached token expires (0 when there is none) */
     public long secondsUntilExpiry() {
         RefreshPlan plan = current.get();
