@@ -71,6 +71,16 @@ public final class MicroProfileClientConfigs {
         return b.build();
     }
 
+    /**
+     * @param config  the MicroProfile Config
+     * @param setting a library-wide setting under {@code oauth.}, e.g. {@code health-timeout}
+     * @return its value as a duration ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, seconds, or ISO-8601)
+     * @throws TokenException with {@code INVALID_SETTING} naming the key when it is not a duration
+     */
+    public static java.util.Optional<java.time.Duration> duration(Config config, String setting) {
+        return new Settings(config, OAuthClientConfig.DEFAULT_NAME).duration(setting);
+    }
+
     /** {@code key-store} (+ password, type, alias) or {@code private-key-file} (+ {@code certificate-file}). */
     private static java.util.Optional<ClientKey> clientKey(Settings s) {
         java.util.Optional<ClientKey> key = s.string("key-store").map(store -> ClientKey.fromKeyStore(

@@ -6,6 +6,7 @@ import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.cache.RefreshingTokenProvider;
 import dev.oauthfilter.cdi.TokenProviderProducer;
 import dev.oauthfilter.config.ConfiguredClients;
+import dev.oauthfilter.config.MicroProfileClientConfigs;
 import dev.oauthfilter.jaxrs.PropagatingTokenProvider;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -46,8 +47,7 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Duration timeout = config.getOptionalValue("oauth.health-timeout", String.class)
-                .map(Duration::parse).orElse(Duration.ofSeconds(5));
+        Duration timeout = MicroProfileClientConfigs.duration(config, "health-timeout").orElse(Duration.ofSeconds(5));
         Map<String, Object> data = new LinkedHashMap<>();
         boolean up = true;
         for (String client : ConfiguredClients.names(config)) {
