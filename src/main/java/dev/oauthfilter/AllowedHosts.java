@@ -32,7 +32,7 @@ public final class AllowedHosts {
      */
     public static AllowedHosts of(List<String> entries) {
         for (String entry : entries) {
-            String problem = problem(entry);
+            String problem = problemWith(entry);
             if (problem != null) {
                 throw TokenException.builder(ErrorCode.INVALID_SETTING).message("allowed-hosts: " + problem).build();
             }
@@ -40,8 +40,11 @@ public final class AllowedHosts {
         return new AllowedHosts(entries);
     }
 
-    /** @return the problem with an entry, or null when it is well formed */
-    static String problem(String entry) {
+    /**
+     * @param entry a would-be entry
+     * @return what is wrong with it, or null when it is well formed
+     */
+    public static String problemWith(String entry) {
         if (entry.contains("://")) {
             URI uri;
             try {

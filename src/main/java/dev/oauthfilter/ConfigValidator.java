@@ -143,7 +143,7 @@ final class ConfigValidator {
 
     void allowedTargets(java.util.List<String> targets) {
         for (String target : targets) {
-            String problem = AllowedHosts.problem(target);
+            String problem = AllowedHosts.problemWith(target);
             if (problem != null) {
                 throw fail(ErrorCode.INVALID_SETTING, key("allowed-hosts") + ": " + problem);
             }

@@ -35,12 +35,13 @@ public final class MicroProfileTokenProviders {
             throw s.invalid("allowed-hosts", "must name where incoming tokens may be forwarded when "
                     + s.key("propagate") + "=true");
         }
-        AllowedHosts allowed;
-        try {
-            allowed = AllowedHosts.of(hosts);
-        } catch (TokenException e) {
-            throw s.invalid("allowed-hosts", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        for (String host : hosts) {
+            String problem = AllowedHosts.problemWith(host);
+            if (problem != null) {
+                throw s.invalid("allowed-hosts", problem);
+            }
         }
+        AllowedHosts allowed = AllowedHosts.of(hosts);
         String fallback = s.string("propagate-fallback").orElse("error");
         TokenProvider fallbackProvider;
         switch (fallback) {
