@@ -1,6 +1,7 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.config.TokenProviderLookup;
+import dev.oauthfilter.jaxrs.RedirectControl;
 import dev.oauthfilter.jaxrs.RequestResender;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -43,9 +44,11 @@ import java.util.logging.Logger;
  * {@link OAuthClient @OAuthClient("name")} gets the named client's token.
  *
  * <p>Tokens go only where configured: a request to a host outside the client's allowed hosts gets no token, and
- * redirects of requests that carry one are followed by the filter itself, so that the token is never sent to
- * another origin. When the service answers 401, the filter drops that token, gets a new one and replays the request
- * once, if the method is idempotent and the entity can be written again; a second 401 goes to the caller.
+ * redirects are followed by the filter itself (when the application's client follows redirects at all), so that the
+ * token never reaches another origin, not even on RESTEasy, whose HTTP engine would forward every header. When the
+ * service answers 401, the filter drops that token, gets a new one and replays the request once, if the method is
+ * idempotent and the entity can be written again; a second 401 goes to the caller. Replays and redirect hops are sent
+ * through a new client of the same implementation (see {@link RequestResender}).
  */
 @Priority(Priorities.AUTHENTICATION)
 public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFilter {
@@ -53,13 +56,10 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     /** The request property in which MicroProfile Rest Client (1.2+) puts the invoked interface method. */
     static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
 
-    // One property per request: the token sent and by whom (a Sent), or NO_TOKEN on a redirect to another origin.
+    // One property per request, for the response filter: a Sent when the request carries the client's token, else
+    // FOLLOW when the application wants redirects followed (absent otherwise: nothing to do).
     private static final String STATE = "dev.oauthfilter.state";
-    private static final Object NO_TOKEN = new Object();
-    private static final String REPLAYED = "dev.oauthfilter.replayed";
-    private static final String REDIRECTS = "dev.oauthfilter.redirects";
-    // Jersey's ClientProperties.FOLLOW_REDIRECTS, named here so the filter does not depend on Jersey
-    private static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
+    private static final Object FOLLOW = new Object();
     private static final Set<Integer> REDIRECTS_STATUS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
 
@@ -85,8 +85,10 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
 
     @Override
     public void filter(ClientRequestContext request) {
-        if (request.getProperty(STATE) == NO_TOKEN) {
-            return;
+        // Redirects are followed here, never by the connector, which would send every header to any origin
+        boolean follow = RedirectControl.takeOver(request);
+        if (follow) {
+            request.setProperty(STATE, FOLLOW);
         }
         if (setByApplication(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
             LOG.fine(() -> "leaving the application's own Authorization header on " + request.getMethod() + " "
@@ -101,10 +103,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         AccessToken token = provider.token();
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
-        // Redirects of a request carrying a token are followed here, never by the connector (see followRedirect)
-        boolean follow = !isFalse(request.getProperty(JERSEY_FOLLOW_REDIRECTS));
         request.setProperty(STATE, new Sent(token, provider, follow));
-        request.setProperty(JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
     }
 
     /** What the request filter did, for the response filter. */
@@ -123,68 +122,106 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) {
         Object state = request.getProperty(STATE);
-        if (!(state instanceof Sent)) {
+        if (state == null) {
             return;
         }
-        Sent sent = (Sent) state;
-        if (response.getStatus() == 401) {
-            replayAfterUnauthorized(request, response, sent);
-        } else if (REDIRECTS_STATUS.contains(response.getStatus()) && sent.followRedirects
-                && !isFalse(request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS))) {
-            followRedirect(request, response);
+        Sent sent = state instanceof Sent ? (Sent) state : null;
+        boolean follow = sent != null ? sent.followRedirects : state == FOLLOW;
+        int status = response.getStatus();
+        try {
+            if (status == 401 && sent != null) {
+                replayAfterUnauthorized(request, response, sent);
+            } else if (follow && REDIRECTS_STATUS.contains(status)) {
+                RequestResender.Answer answer = followRedirects(request, status,
+                        response.getHeaderString(HttpHeaders.LOCATION), request.getUri(), sent,
+                        request.getHeaderString(HttpHeaders.AUTHORIZATION));
+                if (answer != null) {
+                    answer.replace(response);
+                }
+            }
+        } catch (TokenException | ProcessingException e) {
+            // the caller gets the original answer, as it would have without the filter
+            LOG.fine(() -> "could not send " + request.getMethod() + " " + request.getUri().getHost() + " again ("
+                    + describe(e) + "); returning the original " + status);
         }
     }
 
     private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent) {
         TokenProvider provider = sent.provider;
-        if (request.getProperty(REPLAYED) != null) {
-            LOG.fine(() -> "401 again after a replay with a new token: returning it to the caller");
-            return;
-        }
         boolean newTokenPossible = provider.invalidate(sent.token);
         if (!newTokenPossible || !provider.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
             return;
         }
         LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
                 + " once with a new token");
-        try {
-            RequestResender.resend(request, response, request.getUri(), request.getMethod(), true,
-                    OAuthClientFilter::isApplicationProperty,
-                    sent.followRedirects ? Map.of(REPLAYED, Boolean.TRUE)
-                            : Map.of(REPLAYED, Boolean.TRUE, JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE));
-        } catch (ProcessingException e) {
-            LOG.fine(() -> "the replay failed (" + e.getMessage() + "); returning the original 401");
+        String authorization = provider.token().authorizationHeader();
+        // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
+        RequestResender.Answer answer = RequestResender.send(request, request.getUri(), request.getMethod(), true,
+                true, authorization);
+        if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
+            RequestResender.Answer followed = followRedirects(request, answer.status(),
+                    answer.header(HttpHeaders.LOCATION), request.getUri(), sent, authorization);
+            answer = followed != null ? followed : answer;
         }
+        answer.replace(response);
     }
 
-    private void followRedirect(ClientRequestContext request, ClientResponseContext response) {
-        URI target = RequestResender.redirectTarget(request, response);
-        Object hops = request.getProperty(REDIRECTS);
-        int done = hops instanceof Integer ? (Integer) hops : 0;
-        if (target == null || done >= MAX_REDIRECTS) {
-            return;
+    /**
+     * Follows redirects hop by hop. The {@code Authorization} header (the client's token or the application's own)
+     * goes along only while every hop stays on the original request's origin, and for the client's token only to
+     * targets it allows; once a hop leaves the origin, no later hop carries it.
+     *
+     * @return the last answer, or null when nothing was sent (no usable target, or an entity that cannot be sent
+     *         again: the caller then gets the redirect)
+     */
+    private static RequestResender.Answer followRedirects(ClientRequestContext request, int status, String location,
+                                                          URI from, Sent sent, String authorization) {
+        URI origin = request.getUri();
+        URI current = from;
+        String method = request.getMethod();
+        boolean withEntity = request.hasEntity();
+        boolean leftOrigin = false;
+        RequestResender.Answer answer = null;
+        for (int hop = 0; hop < MAX_REDIRECTS && REDIRECTS_STATUS.contains(status); hop++) {
+            URI target = RequestResender.redirectTarget(current, location);
+            boolean keepMethod = status == 307 || status == 308;
+            if (target == null || keepMethod && withEntity && !RequestResender.entityReplayable(request)) {
+                LOG.fine(() -> "not following a redirect of " + request.getMethod() + " " + origin.getHost()
+                        + ": no usable Location, or an entity that cannot be sent again");
+                break;
+            }
+            if (!keepMethod) {
+                method = "HEAD".equalsIgnoreCase(method) ? method : "GET";
+                withEntity = false;
+            }
+            boolean sameOrigin = AllowedHosts.sameOrigin(origin, target);
+            leftOrigin |= !sameOrigin;
+            boolean carry = !leftOrigin && authorization != null && (sent == null || sent.provider.allowsTarget(target));
+            int redirect = status;
+            LOG.fine(() -> "following " + redirect + " to " + target.getHost()
+                    + (carry ? " with the token" : " without the token"));
+            answer = RequestResender.send(request, target, method, withEntity, !leftOrigin, carry ? authorization : null);
+            status = answer.status();
+            location = answer.header(HttpHeaders.LOCATION);
+            current = target;
         }
-        boolean sameOrigin = AllowedHosts.sameOrigin(request.getUri(), target);
-        int status = response.getStatus();
-        boolean keepMethod = status == 307 || status == 308;
-        String method = keepMethod || "HEAD".equalsIgnoreCase(request.getMethod()) ? request.getMethod() : "GET";
-        LOG.fine(() -> "following " + status + " to " + target.getHost()
-                + (sameOrigin ? " with the token" : " without the token (another origin)"));
-        // to another origin: no token, and the client's own redirect handling from there on
-        RequestResender.resend(request, response, target, method, keepMethod, OAuthClientFilter::isApplicationProperty,
-                sameOrigin ? Map.of(REDIRECTS, done + 1) : Map.of(STATE, NO_TOKEN));
+        return answer;
     }
 
-    private static boolean isApplicationProperty(String name) {
-        return !name.startsWith("dev.oauthfilter.") && !name.equals(JERSEY_FOLLOW_REDIRECTS);
-    }
-
-    private static boolean isFalse(Object value) {
-        return Boolean.FALSE.equals(value) || "false".equals(value);
+    private static String describe(RuntimeException e) {
+        return e instanceof TokenException ? ((TokenException) e).code() : e.getClass().getSimpleName();
     }
 
     private static boolean setByApplication(List<Object> values) {
-        return values != null && values.stream().anyMatch(v -> v != null && !v.toString().isBlank());
+        if (values == null) {
+            return false;
+        }
+        for (Object value : values) {
+            if (value != null && !value.toString().isBlank()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String clientName(ClientRequestContext request) {

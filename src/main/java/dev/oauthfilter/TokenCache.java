@@ -3,16 +3,15 @@ package dev.oauthfilter;
 import dev.oauthfilter.cache.RefreshingTokenProvider;
 import dev.oauthfilter.cache.TokenEvents;
 import dev.oauthfilter.endpoint.TokenEndpointClient;
+import dev.oauthfilter.endpoint.TokenHttpClients;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +33,11 @@ import javax.naming.NamingException;
  *
  * <p>Settings that do not change the token (timeouts, refresh window) are taken from the first configuration of a
  * key.
+ *
+ * <p>{@link #close()} releases the cache's threads and HTTP clients; the library's CDI extension does it for the
+ * shared cache when the application stops, so that a redeployed application leaves nothing behind.
  */
-public final class TokenCache {
+public final class TokenCache implements AutoCloseable {
 
     private static final class Shared {
         static final TokenCache INSTANCE = new TokenCache(builder(), true);
@@ -44,17 +46,20 @@ public final class TokenCache {
     private static final Logger LOG = Logger.getLogger(TokenCache.class.getName());
 
     private final Clock clock;
-    private final Executor executor;
+    private final Executor configuredExecutor;
+    // refresh tasks go through this, so that a pool of the library's own can be ended by close() and made anew
+    private final Executor executor = task -> executor().execute(task);
     private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
     // one HTTP client per (connect timeout, TLS context): each has its own connection pool and selector thread
-    private final Map<List<Object>, HttpClient> httpClients = new ConcurrentHashMap<>();
+    private final TokenHttpClients httpClients = new TokenHttpClients();
+    private Executor ownExecutor;
     private int capacity;
     private TokenEvents events = TokenEvents.NONE;
 
     private TokenCache(Builder builder, boolean growsWithConfig) {
         this.clock = builder.clock;
-        this.executor = builder.executor != null ? builder.executor : defaultExecutor();
+        this.configuredExecutor = builder.executor;
         this.capacity = builder.capacity;
         this.growsWithConfig = growsWithConfig;
     }
@@ -88,10 +93,8 @@ public final class TokenCache {
             }
             RefreshingTokenProvider provider = providers.get(config.cacheKey());
             if (provider == null) {
-                HttpClient http = httpClients.computeIfAbsent(
-                        List.of(config.connectTimeout(), config.sslContext()),
-                        key -> TokenEndpointClient.newHttpClient(config.connectTimeout(), config.sslContext()));
-                TokenEndpointClient endpoint = new TokenEndpointClient(config, http, clock);
+                TokenEndpointClient endpoint = new TokenEndpointClient(config,
+                        httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
                 provider = new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
                 provider.events(events);
                 events.providerCreated(provider);
@@ -117,6 +120,39 @@ public final class TokenCache {
                 provider.events(safe);
                 safe.providerCreated(provider);
             });
+        }
+    }
+
+    /**
+     * Releases what the cache started: its providers (callers still holding one keep a working provider), its HTTP
+     * clients and their threads, and its own refresh threads (not a container's managed executor). The cache stays
+     * usable and makes them anew when asked again.
+     */
+    @Override
+    public void close() {
+        Executor ended;
+        synchronized (providers) {
+            providers.clear();
+            events = TokenEvents.NONE;
+            ended = ownExecutor;
+            ownExecutor = null;
+        }
+        if (ended instanceof ExecutorService) {
+            ((ExecutorService) ended).shutdownNow();
+        }
+        httpClients.close();
+        LOG.fine("token cache closed: providers, HTTP clients and refresh threads released");
+    }
+
+    private Executor executor() {
+        if (configuredExecutor != null) {
+            return configuredExecutor;
+        }
+        synchronized (providers) {
+            if (ownExecutor == null) {
+                ownExecutor = defaultExecutor();
+            }
+            return ownExecutor;
         }
     }
 

@@ -233,4 +233,63 @@ class OAuthClientFilterResilienceTest {
         assertThat(filtered.target(server.uri("/api/moved")).request().get().getStatus()).isEqualTo(302);
         assertThat(otherOrigin.apiRequests()).isEmpty();
     }
+
+    @Test
+    void aServiceThatRefusesEveryTokenGetsExactlyOneReplayEvenIfTheProviderAlwaysHasANewOne() {
+        server.respondApi(r -> Reply.json(401, "{}"));
+        TokenProvider cached = cache.provider(config().build());
+        TokenProvider alwaysHopeful = new TokenProvider() {
+            @Override
+            public AccessToken token() {
+                return cached.token();
+            }
+
+            @Override
+            public boolean invalidate(AccessToken rejected) {
+                return true;
+            }
+
+            @Override
+            public boolean retryOnUnauthorized() {
+                return true;
+            }
+        };
+        Client filtered = client.register(new OAuthClientFilter(alwaysHopeful));
+
+        try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+            assertThat(response.getStatus()).isEqualTo(401);
+        }
+        assertThat(server.apiRequests()).as("the request and one replay, no loop").hasSize(2);
+    }
+
+    @Test
+    void a307OfAStreamedBodyGoesToTheCallerInsteadOfSendingAnEmptyBody() {
+        server.respondApi(r -> r.path.equals("/api/upload")
+                ? Reply.of(307, null, new byte[0], Map.of("Location", "/api/elsewhere"))
+                : Reply.json(200, "{}"));
+        Client filtered = withFilter(config().build());
+
+        try (Response response = filtered.target(server.uri("/api/upload")).request()
+                .post(Entity.entity(new ByteArrayInputStream("stream".getBytes(StandardCharsets.UTF_8)),
+                        MediaType.APPLICATION_OCTET_STREAM))) {
+            assertThat(response.getStatus()).isEqualTo(307);
+        }
+        assertThat(server.apiRequests()).extracting(r -> r.path).containsExactly("/api/upload");
+    }
+
+    @Test
+    void aRedirectBackToTheOriginAfterLeavingItCarriesNoToken() {
+        server.respondApi(r -> r.path.equals("/api/start")
+                ? Reply.of(302, null, new byte[0], Map.of("Location", otherOrigin.uri("/api/bounce").toString()))
+                : Reply.json(200, "{}"));
+        otherOrigin.respondApi(r -> Reply.of(302, null, new byte[0], Map.of("Location",
+                server.uri("/api/back").toString())));
+        Client filtered = withFilter(config().build());
+
+        assertThat(filtered.target(server.uri("/api/start")).request().get().getStatus()).isEqualTo(200);
+
+        assertThat(server.apiRequests()).extracting(r -> r.path).containsExactly("/api/start", "/api/back");
+        assertThat(server.apiRequests().get(1).header("Authorization")).as("after leaving the origin").isNull();
+        assertThat(otherOrigin.apiRequests().get(0).header("Authorization")).isNull();
+    }
 }

@@ -5,8 +5,11 @@ import dev.oauthfilter.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,5 +106,39 @@ class TokenCacheTest {
         assertThat(TokenCache.shared().capacity()).isEqualTo(before + 50);
         assertThat(TokenProvider.of(config().clientId("grow").build()))
                 .isSameAs(TokenProvider.of(config().clientId("grow").build()));
+    }
+
+    @Test
+    void closeEndsTheThreadsTheCacheStartedAndNoneOfThemKeepsTheCallersClassLoader() throws Exception {
+        TokenCache cache = TokenCache.builder().clock(clock).build();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ClassLoader application = new URLClassLoader(new URL[0]);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(application);
+        try {
+            cache.provider(config().build()).token();
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread))
+                .filter(thread -> thread.getName().startsWith("HttpClient-") || thread.getName().startsWith("oauth-filter-"))
+                .collect(Collectors.toList());
+        assertThat(started).as("the HTTP client's selector and worker threads").isNotEmpty();
+        assertThat(started).as("no thread keeps the application's class loader")
+                .allSatisfy(thread -> assertThat(thread.getContextClassLoader()).isNotSameAs(application));
+
+        cache.close();
+
+        for (Thread thread : started) {
+            if (thread.getName().startsWith("oauth-filter-")) {
+                thread.join(10_000);
+                assertThat(thread.isAlive()).as(thread.getName() + " ended").isFalse();
+            }
+        }
+        assertThat(cache.size()).isZero();
+        assertThat(cache.provider(config().build()).token()).as("the cache works again after close").isNotNull();
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
     }
 }

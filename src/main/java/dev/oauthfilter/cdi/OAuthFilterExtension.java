@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
 
 import java.util.logging.Logger;
@@ -12,7 +13,9 @@ import java.util.logging.Logger;
 /**
  * Wires the optional integrations in only when the server provides their APIs: the readiness check (MicroProfile
  * Health) and the metrics (MicroProfile Metrics). Without them the library's classes that use those APIs are never
- * loaded. Registered through {@code META-INF/services/jakarta.enterprise.inject.spi.Extension}.
+ * loaded; and when the application stops, releases the threads and HTTP clients of the shared token cache, so that
+ * nothing keeps the stopped application alive. Registered through
+ * {@code META-INF/services/jakarta.enterprise.inject.spi.Extension}.
  */
 public class OAuthFilterExtension implements Extension {
 
@@ -35,6 +38,10 @@ public class OAuthFilterExtension implements Extension {
             MetricsInstaller.install();
             LOG.fine("oauth-filter: token metrics will go to the application's MetricRegistry");
         }
+    }
+
+    void releaseOnShutdown(@Observes BeforeShutdown shutdown) {
+        TokenCache.shared().close();
     }
 
     /** Keeps the MicroProfile Metrics types out of the extension's own signature. */

@@ -12,14 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import javax.net.ssl.SSLContext;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,39 +35,22 @@ public final class TokenEndpointClient {
     private static final Logger LOG = Logger.getLogger(TokenEndpointClient.class.getName());
 
     private final OAuthClientConfig config;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final TokenRequestFactory requests;
     private final TokenEndpointLocator locator;
     private final TokenResponseParser parser;
 
     /**
      * @param config the client
-     * @param http   the HTTP client; must not follow redirects
+     * @param http   gives the HTTP client (from {@link TokenHttpClients}); it must not follow redirects
      * @param clock  the clock that stamps tokens
      */
-    public TokenEndpointClient(OAuthClientConfig config, HttpClient http, Clock clock) {
+    public TokenEndpointClient(OAuthClientConfig config, Supplier<HttpClient> http, Clock clock) {
         this.config = config;
         this.http = http;
         this.requests = new TokenRequestFactory(config, clock);
         this.locator = new TokenEndpointLocator(config, http);
         this.parser = new TokenResponseParser(config, clock);
-    }
-
-    /**
-     * An HTTP client fit for token requests: HTTP/1.1, no redirects, certificate and host name verification as the
-     * TLS context does them (the library has no way to turn them off).
-     *
-     * @param connectTimeout the TCP connect timeout
-     * @param sslContext     the TLS context; empty for the JVM default ({@code SSLContext.getDefault()})
-     * @return the client
-     */
-    public static HttpClient newHttpClient(Duration connectTimeout, Optional<SSLContext> sslContext) {
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout);
-        sslContext.ifPresent(builder::sslContext);
-        return builder.build();
     }
 
     /**
@@ -84,7 +66,7 @@ public final class TokenEndpointClient {
         timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(requests.request(endpoint, responseTimeout),
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(requests.request(endpoint, responseTimeout),
                 BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         HttpResponse<byte[]> response;
         try {

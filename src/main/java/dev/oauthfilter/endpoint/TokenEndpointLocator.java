@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -31,11 +32,11 @@ final class TokenEndpointLocator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OAuthClientConfig config;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     // written by the single token request in flight, read by later ones
     private volatile URI discovered;
 
-    TokenEndpointLocator(OAuthClientConfig config, HttpClient http) {
+    TokenEndpointLocator(OAuthClientConfig config, Supplier<HttpClient> http) {
         this.config = config;
         this.http = http;
     }
@@ -89,7 +90,7 @@ final class TokenEndpointLocator {
     private HttpResponse<byte[]> fetch(URI document, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(document).timeout(min(timeout, config.readTimeout()))
                 .header("Accept", "application/json").GET().build();
-        var exchange = http.sendAsync(request, BoundedBodySubscriber.handler(TokenEndpointClient.MAX_BODY_BYTES));
+        var exchange = http.get().sendAsync(request, BoundedBodySubscriber.handler(TokenEndpointClient.MAX_BODY_BYTES));
         try {
             return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

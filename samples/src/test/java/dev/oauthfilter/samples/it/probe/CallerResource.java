@@ -1,0 +1,138 @@
+package dev.oauthfilter.samples.it.probe;
+
+import dev.oauthfilter.OAuthClient;
+import dev.oauthfilter.OAuthClientFilter;
+import dev.oauthfilter.TokenProvider;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Makes the calls the tests ask for, through Liberty's own clients: a MicroProfile Rest Client built with
+ * {@code RestClientBuilder} (redirects followed or not, as the application chooses) and a plain JAX-RS client with
+ * {@code register(new OAuthClientFilter(tokens))}. Answers {@code status:<n>} or {@code error:<exception>}.
+ */
+@Path("/call")
+@Produces(MediaType.TEXT_PLAIN)
+public class CallerResource {
+
+    @Inject
+    TokenProvider tokens;
+
+    @Inject
+    @OAuthClient("replay")
+    TokenProvider replayTokens;
+
+    @Inject
+    PropagationProbe propagation;
+
+    @Context
+    UriInfo uriInfo;
+
+    @GET
+    @Path("/redirect/{client}/{follow}/{status}/{origin}/{id}")
+    public String redirect(@PathParam("client") String client, @PathParam("follow") boolean follow,
+                           @PathParam("status") int status, @PathParam("origin") String origin,
+                           @PathParam("id") String id) {
+        if ("rest".equals(client)) {
+            return outcome(() -> restClient(follow).redirect(status, origin, id));
+        }
+        return withJaxRsClient(tokens, target -> target.path("target/redirect/" + status + "/" + origin + "/" + id)
+                .request().get());
+    }
+
+    @GET
+    @Path("/redirect-stream/{status}/{origin}/{id}")
+    public String redirectStream(@PathParam("status") int status, @PathParam("origin") String origin,
+                                 @PathParam("id") String id) {
+        byte[] body = "a streamed body that cannot be sent twice".getBytes(StandardCharsets.UTF_8);
+        return outcome(() -> restClient(true).redirectStream(status, origin, id, new ByteArrayInputStream(body)));
+    }
+
+    @GET
+    @Path("/unauthorized-once/{client}/{id}")
+    public String unauthorizedOnce(@PathParam("client") String client, @PathParam("id") String id) {
+        if ("rest".equals(client)) {
+            return outcome(() -> restClient(false).unauthorizedOnce(id));
+        }
+        return withJaxRsClient(replayTokens, target -> target.path("target/unauthorized-once/" + id).request().get());
+    }
+
+    /** Seconds since the youngest of the two clients' tokens was issued (the 401 replay drops only older ones). */
+    @GET
+    @Path("/token-age")
+    public String tokenAge() {
+        Instant youngest = tokens.token().issuedAt();
+        Instant other = replayTokens.token().issuedAt();
+        if (other.isAfter(youngest)) {
+            youngest = other;
+        }
+        return Long.toString(Duration.between(youngest, Instant.now()).toMillis());
+    }
+
+    @GET
+    @Path("/propagated")
+    public String propagated() {
+        return propagation.call(false);
+    }
+
+    /** Every way the application uses the library once: what a redeploy must release. */
+    @GET
+    @Path("/exercise")
+    public String exercise() {
+        String id = "exercise-" + System.nanoTime();
+        return String.join(" ",
+                redirect("rest", true, 302, "same", id),
+                redirect("jaxrs", false, 307, "same", id),
+                unauthorizedOnce("jaxrs", id + "-replay"),
+                propagation.call(false),
+                propagation.call(true));
+    }
+
+    private TargetApi restClient(boolean followRedirects) {
+        return RestClientBuilder.newBuilder().baseUri(base()).followRedirects(followRedirects).build(TargetApi.class);
+    }
+
+    private String withJaxRsClient(TokenProvider provider,
+                                   Function<jakarta.ws.rs.client.WebTarget, Response> call) {
+        Client client = ClientBuilder.newClient().register(new OAuthClientFilter(provider));
+        try {
+            return outcome(() -> call.apply(client.target(base())));
+        } finally {
+            client.close();
+        }
+    }
+
+    private URI base() {
+        return uriInfo.getBaseUri();
+    }
+
+    private static String outcome(Supplier<Response> call) {
+        try (Response response = call.get()) {
+            return "status:" + response.getStatus();
+        } catch (WebApplicationException e) {
+            return "status:" + e.getResponse().getStatus();
+        } catch (ProcessingException e) {
+            return "error:" + e.getClass().getSimpleName() + ":" + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.oauthfilter.samples.it.probe;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * Work that is not a JAX-RS request (a plain servlet, on the same pool threads): it calls a propagating client and
+ * must never forward a token, since its own request carried none to JAX-RS.
+ */
+@WebServlet("/probe/servlet/propagated")
+public class PropagationServlet extends HttpServlet {
+
+    @Inject
+    PropagationProbe probe;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        response.getWriter().write(probe.call("true".equals(request.getParameter("fallback"))));
+    }
+}
