@@ -126,7 +126,10 @@ class TokenCacheTest {
                 .filter(thread -> thread.getName().startsWith("HttpClient-") || thread.getName().startsWith("oauth-filter-"))
                 .collect(Collectors.toList());
         assertThat(started).as("the HTTP client's selector and worker threads").isNotEmpty();
-        assertThat(started).as("no thread keeps the application's class loader")
+        // the HTTP client's threads may outlive the cache until the client is collected: they must not hold the
+        // application; the refresh threads are ended by close()
+        assertThat(started).filteredOn(thread -> !thread.getName().startsWith("oauth-filter-refresh"))
+                .as("no HTTP client thread keeps the application's class loader").isNotEmpty()
                 .allSatisfy(thread -> assertThat(thread.getContextClassLoader()).isNotSameAs(application));
 
         cache.close();

@@ -38,6 +38,7 @@ class RedeployLeakIT {
                 restartAndExercise(jmx);
             }
             Footprint after = settledFootprint(jmx, baseline);
+            System.out.printf("RedeployLeakIT: after 1 restart %s; after %d more %s%n", baseline, RESTARTS, after);
 
             assertThat(after.selectorThreads).as("HttpClient selector threads after %d restarts (baseline %s)",
                     RESTARTS, baseline).isLessThanOrEqualTo(baseline.selectorThreads);
