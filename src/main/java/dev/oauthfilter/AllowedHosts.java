@@ -1,14 +1,24 @@
 package dev.oauthfilter;
 
 import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where a client's tokens may be sent ({@code allowed-hosts}): host names ({@code api.example.com}), host wildcards
- * ({@code *.example.com}) or base URIs ({@code https://api.example.com/notes}: same scheme, host and port, and a
- * path under it). Empty means anywhere the application sends requests through the filter.
+ * Where a client's tokens may be sent ({@code allowed-hosts}). Empty means anywhere the application sends requests
+ * through the filter. An entry is
+ * <ul>
+ *   <li>a host name ({@code api.example.com}): that host, over {@code https} only (any port);</li>
+ *   <li>a wildcard ({@code *.example.com}): its subdomains ({@code a.example.com}, {@code a.b.example.com}, never
+ *       {@code example.com} itself nor {@code evilexample.com}), over {@code https} only;</li>
+ *   <li>a base URI ({@code https://api.example.com/notes}, or {@code http://localhost:9080/api} for plain http):
+ *       exactly that scheme, host and port, and a path equal to the base path or under it on a segment boundary,
+ *       compared after dot-segments and percent-encoded dots are resolved, so that {@code /notes/../admin} and
+ *       {@code /notes/%2e%2e/admin} are not under {@code /notes}.</li>
+ * </ul>
  *
  * <pre>{@code
  * AllowedHosts hosts = AllowedHosts.of(List.of("*.example.com", "https://notes.internal/api"));
@@ -73,9 +83,13 @@ public final class AllowedHosts {
         if (entries.isEmpty()) {
             return true;
         }
-        String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
+        if (target.getHost() == null) {
+            return false;
+        }
+        String host = target.getHost().toLowerCase(Locale.ROOT);
         for (String entry : entries) {
-            if (entry.contains("://") ? underBase(URI.create(entry), target) : hostMatches(entry.toLowerCase(Locale.ROOT), host)) {
+            if (entry.contains("://") ? underBase(URI.create(entry), target)
+                    : "https".equalsIgnoreCase(target.getScheme()) && hostMatches(entry.toLowerCase(Locale.ROOT), host)) {
                 return true;
             }
         }
@@ -83,6 +97,7 @@ public final class AllowedHosts {
     }
 
     private static boolean hostMatches(String pattern, String host) {
+        // "*.example.com" -> ".example.com": a subdomain ends with it; "evilexample.com" does not
         return pattern.startsWith("*.") ? host.endsWith(pattern.substring(1)) : host.equals(pattern);
     }
 
@@ -91,10 +106,46 @@ public final class AllowedHosts {
                 || port(base) != port(target)) {
             return false;
         }
-        String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
-        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        String basePath = normalised(base.getRawPath());
+        String path = normalised(target.getRawPath());
+        if (basePath == null || path == null) {
+            return false;
+        }
         String prefix = basePath.endsWith("/") ? basePath : basePath + "/";
         return path.equals(basePath) || path.startsWith(prefix);
+    }
+
+    /**
+     * The path with percent-encoded dots decoded and dot-segments resolved (RFC 3986 §5.2.4); null when it climbs
+     * above the root, which no base contains.
+     */
+    static String normalised(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "/";
+        }
+        String path = rawPath.replace("%2e", ".").replace("%2E", ".");
+        Deque<String> segments = new ArrayDeque<>();
+        String[] parts = path.split("/", -1);
+        for (int i = 1; i < parts.length; i++) {
+            String segment = parts[i];
+            boolean last = i == parts.length - 1;
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    return null;
+                }
+                segments.removeLast();
+                if (last) {
+                    segments.addLast("");
+                }
+            } else if (segment.equals(".")) {
+                if (last) {
+                    segments.addLast("");
+                }
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", segments);
     }
 
     static int port(URI uri) {

@@ -199,6 +199,14 @@ public final class OAuthClientConfig {
         return timing.failureCooldown;
     }
 
+    /**
+     * @return the longest {@code Retry-After} honoured: a server asking for more (a day, or a value that overflows)
+     *         is waited for this long at most
+     */
+    public Duration maxRetryAfter() {
+        return timing.maxRetryAfter;
+    }
+
     /** @return the hosts / base URIs this client's tokens may be sent to; empty means no restriction */
     public List<String> allowedHosts() {
         return allowedTargets.entries();
@@ -273,6 +281,7 @@ public final class OAuthClientConfig {
         final int maxAttempts;
         final Duration retryBackoff;
         final Duration failureCooldown;
+        final Duration maxRetryAfter;
 
         Timing(Builder b) {
             this.connectTimeout = b.connectTimeout;
@@ -283,6 +292,7 @@ public final class OAuthClientConfig {
             this.maxAttempts = b.maxAttempts;
             this.retryBackoff = b.retryBackoff;
             this.failureCooldown = b.failureCooldown;
+            this.maxRetryAfter = b.maxRetryAfter;
         }
     }
 
@@ -322,6 +332,7 @@ public final class OAuthClientConfig {
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
         private Duration failureCooldown = Duration.ofSeconds(2);
+        private Duration maxRetryAfter = Duration.ofMinutes(5);
         private final List<String> allowedTargets = new ArrayList<>();
         private boolean retryOnUnauthorized = true;
         private SSLContext sslContext;
@@ -497,6 +508,15 @@ public final class OAuthClientConfig {
         }
 
         /**
+         * @param limit the longest {@code Retry-After} (from a 429 or 5xx of the token endpoint) that is honoured,
+         *              for the cooldown, the retry backoff and the background refresh; 5 minutes
+         */
+        public Builder maxRetryAfter(Duration limit) {
+            this.maxRetryAfter = limit;
+            return this;
+        }
+
+        /**
          * @param target a host ({@code api.example.com}), a wildcard ({@code *.example.com}) or a base URI
          *               ({@code https://api.example.com/notes}) the token may be sent to; once one is given, requests
          *               to anywhere else get no token
@@ -562,6 +582,7 @@ public final class OAuthClientConfig {
             validator.notNegative(refreshBefore, "refresh-before");
             validator.notNegative(retryBackoff, "retry-backoff");
             validator.notNegative(failureCooldown, "failure-cooldown");
+            validator.notNegative(maxRetryAfter, "max-retry-after");
             validator.allowedTargets(allowedTargets);
             validator.atLeastOne(maxAttempts, "max-attempts");
             validator.atLeastOne(cacheSize, "cache-size");

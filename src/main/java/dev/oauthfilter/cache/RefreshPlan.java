@@ -36,7 +36,9 @@ final class RefreshPlan {
         long issued = token.issuedAt().toEpochMilli();
         long expires = token.expiresAt().toEpochMilli();
         long lifetime = expires - issued;
-        long window = Math.min(refreshBefore.toMillis(), lifetime / 2);
+        // a refresh-before of years would overflow toMillis(): it is capped by half the lifetime anyway
+        long window = refreshBefore.compareTo(Duration.ofMillis(lifetime / 2)) > 0 ? lifetime / 2
+                : refreshBefore.toMillis();
         long jitter = (long) (window * MAX_JITTER * ThreadLocalRandom.current().nextDouble());
         long expiredAt = expires - Math.min(EXPIRY_MARGIN_MILLIS, lifetime / 10);
         long staleAt = Math.min(expires - window - jitter, expiredAt);
@@ -47,7 +49,6 @@ final class RefreshPlan {
     RefreshPlan retryAt(long at) {
         return new RefreshPlan(token, staleAt, expiredAt, at);
     }
-
 
     boolean isUsable(long now) {
         return now < expiredAt;

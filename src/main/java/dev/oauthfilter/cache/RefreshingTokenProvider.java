@@ -193,6 +193,8 @@ public final class RefreshingTokenProvider implements TokenProvider {
     }
 
     private void refresh(CompletableFuture<RefreshPlan> mine) {
+        // Whatever happens in here, the in-flight request is cleared and completed (finally): a request left
+        // pending would make every later caller wait out its acquisition timeout, for ever.
         try {
             RefreshPlan plan = RefreshPlan.of(acquire(), config.refreshBefore());
             current.set(plan);
@@ -201,16 +203,22 @@ public final class RefreshingTokenProvider implements TokenProvider {
             inFlight.compareAndSet(mine, null);
             mine.complete(plan);
         } catch (TokenException e) {
-            keepServingAfter(e);
-            inFlight.compareAndSet(mine, null);
-            mine.completeExceptionally(e);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "client '" + config.name() + "': unexpected failure while refreshing", e);
-            inFlight.compareAndSet(mine, null);
-            mine.completeExceptionally(TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
-                    .message("unexpected failure while obtaining a token").cause(e).build());
-            if (e instanceof Error) {
-                throw (Error) e;
+            try {
+                keepServingAfter(e);
+            } finally {
+                inFlight.compareAndSet(mine, null);
+                mine.completeExceptionally(e);
+            }
+        } catch (RuntimeException e) {
+            // never out of a refresh task (it would end a pool thread); the request fails in finally below
+            LOG.warning(() -> "client '" + config.name() + "': unexpected failure while refreshing ("
+                    + e.getClass().getName() + ")");
+            LOG.log(Level.FINE, "client '" + config.name() + "': the unexpected failure", e);
+        } finally {
+            if (!mine.isDone()) {
+                inFlight.compareAndSet(mine, null);
+                mine.completeExceptionally(TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
+                        .message("unexpected failure while obtaining a token").build());
             }
         }
     }
@@ -219,9 +227,8 @@ public final class RefreshingTokenProvider implements TokenProvider {
         long now = clock.millis();
         RefreshPlan plan = current.get();
         if (plan == null || !plan.isUsable(now)) {
-            long cooldown = Math.max(config.failureCooldown().toMillis(),
-                    failure.retryAfter().map(Duration::toMillis).orElse(0L));
-            recentFailure = new RecentFailure(failure, now + cooldown);
+            long cooldown = Math.max(millis(config.failureCooldown()), retryAfterMillis(failure));
+            recentFailure = new RecentFailure(failure, saturatedSum(now, cooldown));
             LOG.warning(() -> failure.getMessage() + "; callers without a token get this failure for the next "
                     + cooldown + " ms");
             return;
@@ -229,8 +236,8 @@ public final class RefreshingTokenProvider implements TokenProvider {
         int failures = failedRefreshes.incrementAndGet();
         long backoff = Math.min(MAX_REFRESH_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
         long delay = Math.max(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1),
-                failure.retryAfter().map(Duration::toMillis).orElse(0L));
-        current.compareAndSet(plan, plan.retryAt(now + delay));
+                retryAfterMillis(failure));
+        current.compareAndSet(plan, plan.retryAt(saturatedSum(now, delay)));
         LOG.warning(() -> failure.getMessage() + "; still serving the current token (valid for "
                 + (plan.expiredAt - now) / 1000 + " s), next refresh attempt in " + delay + " ms");
     }
@@ -238,11 +245,12 @@ public final class RefreshingTokenProvider implements TokenProvider {
     /** Requests a token, retrying transient failures with backoff, within the acquisition timeout. */
     private AccessToken acquire() {
         // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
-        long deadline = System.nanoTime() + config.acquisitionTimeout().toNanos();
+        long start = System.nanoTime();
+        long timeout = nanos(config.acquisitionTimeout());
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                AccessToken token = source.fetch(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                AccessToken token = fetch(Duration.ofNanos(Math.max(1, timeout - (started - start))));
                 events.tokenRequest(config.name(), "success", Duration.ofNanos(System.nanoTime() - started));
                 return token;
             } catch (TokenException e) {
@@ -251,7 +259,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
                     throw e;
                 }
                 long delay = retryDelayNanos(attempt, e);
-                if (System.nanoTime() + delay >= deadline) {
+                if (saturatedSum(System.nanoTime() - start, delay) >= timeout) {
                     throw e;
                 }
                 LOG.fine(() -> "client '" + config.name() + "': " + e.getMessage() + "; retrying in "
@@ -261,10 +269,50 @@ public final class RefreshingTokenProvider implements TokenProvider {
         }
     }
 
+    /** One token request; a failure that is not a TokenException is one (INTERNAL_ERROR), with its cooldown. */
+    private AccessToken fetch(Duration timeout) {
+        try {
+            return source.fetch(timeout);
+        } catch (TokenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // one WARNING follows (with the cooldown); the stack trace only at FINE
+            LOG.log(Level.FINE, "client '" + config.name() + "': unexpected failure of a token request", e);
+            throw TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
+                    .message("unexpected failure while obtaining a token (" + e.getClass().getName() + ")")
+                    .cause(e).build();
+        }
+    }
+
     private long retryDelayNanos(int attempt, TokenException failure) {
-        long base = config.retryBackoff().toNanos() << Math.min(attempt - 1, 20);
+        long first = nanos(config.retryBackoff());
+        int doublings = Math.min(attempt - 1, 20);
+        long base = first > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : first << doublings;
         long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        return Math.max(jittered, failure.retryAfter().map(Duration::toNanos).orElse(0L));
+        return Math.max(jittered, TimeUnit.MILLISECONDS.toNanos(retryAfterMillis(failure)));
+    }
+
+    /** The server's Retry-After, at most {@code max-retry-after}. */
+    private long retryAfterMillis(TokenException failure) {
+        Duration asked = failure.retryAfter().orElse(Duration.ZERO);
+        Duration limit = config.maxRetryAfter();
+        return millis(asked.compareTo(limit) > 0 ? limit : asked);
+    }
+
+    private static long millis(Duration duration) {
+        return duration.isNegative() ? 0 : duration.getSeconds() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE
+                : duration.toMillis();
+    }
+
+    private static long nanos(Duration duration) {
+        return duration.isNegative() ? 0 : duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+                : duration.toNanos();
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        // overflow only when both have the same sign and the sum's differs
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     private void sleep(long nanos, TokenException pending) {
@@ -279,10 +327,10 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private AccessToken await(CompletableFuture<RefreshPlan> request) {
         Duration timeout = config.acquisitionTimeout();
         try {
-            return request.get(timeout.toNanos(), TimeUnit.NANOSECONDS).token;
+            return request.get(nanos(timeout), TimeUnit.NANOSECONDS).token;
         } catch (TimeoutException e) {
             throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                    .message("no token within the acquisition timeout of " + timeout.toMillis() + " ms").build();
+                    .message("no token within the acquisition timeout of " + millis(timeout) + " ms").build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())

@@ -55,6 +55,7 @@ public final class MicroProfileClientConfigs {
         s.integer("max-attempts").ifPresent(b::maxAttempts);
         s.duration("retry-backoff").ifPresent(b::retryBackoff);
         s.duration("failure-cooldown").ifPresent(b::failureCooldown);
+        s.duration("max-retry-after").ifPresent(b::maxRetryAfter);
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.integer("cache-size").ifPresent(b::cacheSize);

@@ -82,9 +82,23 @@ public final class TokenEndpointClient {
         } catch (ExecutionException e) {
             throw translate(endpoint, e.getCause());
         }
-        AccessToken token = parser.parse(response.statusCode(), response.headers(), response.body());
+        AccessToken token = parse(response);
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
         return token;
+    }
+
+    /** Whatever an odd but complete response makes the parser throw is an invalid response, never a crash. */
+    private AccessToken parse(HttpResponse<byte[]> response) {
+        try {
+            return parser.parse(response.statusCode(), response.headers(), response.body());
+        } catch (TokenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw TokenException.builder(ErrorCode.INVALID_TOKEN_RESPONSE).clientName(config.name())
+                    .httpStatus(response.statusCode())
+                    .message("the token response could not be understood (" + e.getClass().getSimpleName() + ")")
+                    .build();
+        }
     }
 
     private TokenException translate(URI endpoint, Throwable failure) {
@@ -99,8 +113,7 @@ public final class TokenEndpointClient {
             return unreachable(endpoint, "no response within " + config.readTimeout().toMillis() + " ms", failure);
         }
         if (failure instanceof javax.net.ssl.SSLException) {
-            return unreachable(endpoint, "TLS handshake failed (" + failure.getClass().getSimpleName()
-                    + "): is the server's certificate trusted? See " + config.configKey("tls.trust-store"), failure);
+            return unreachable(endpoint, tlsProblem(endpoint, failure), failure);
         }
         if (failure instanceof ConnectException) {
             return unreachable(endpoint, "connection refused or failed", failure);
@@ -112,6 +125,25 @@ public final class TokenEndpointClient {
         return TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
                 .message("unexpected failure of the token request (" + failure.getClass().getName() + ")")
                 .cause(failure).build();
+    }
+
+    /** Says which TLS check failed: the host name, the chain of trust, or the handshake itself. */
+    private String tlsProblem(URI endpoint, Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof java.security.cert.CertificateException
+                    && (message.contains("No subject alternative") || message.contains("No name matching"))) {
+                return "TLS host name verification failed: the server's certificate does not name host '"
+                        + endpoint.getHost() + "' (use the host name the certificate is issued for)";
+            }
+            if (cause instanceof java.security.cert.CertPathValidatorException
+                    || cause instanceof java.security.cert.CertPathBuilderException) {
+                return "TLS handshake failed: the server's certificate is not trusted (expired, or its CA is not"
+                        + " in the trust store); see " + config.configKey("tls.trust-store");
+            }
+        }
+        return "TLS handshake failed (" + failure.getClass().getSimpleName() + "): check the server's certificate"
+                + " and " + config.configKey("tls.trust-store");
     }
 
     private TokenException unreachable(URI endpoint, String what, Throwable cause) {

@@ -68,8 +68,8 @@ final class TokenEndpointLocator {
                         response.statusCode() >= 500 || response.statusCode() == 429, null);
             }
             URI tokenEndpoint = tokenEndpoint(document, response.body());
-            LOG.fine(() -> "client '" + config.name() + "': discovered token endpoint " + tokenEndpoint + " in "
-                    + document);
+            LOG.fine(() -> "client '" + config.name() + "': discovered token endpoint "
+                    + ServerText.clean(tokenEndpoint) + " in " + document);
             return tokenEndpoint;
         }
         throw notFound;
@@ -122,8 +122,8 @@ final class TokenEndpointLocator {
         // OpenID Connect Discovery §4.3 / RFC 8414 §3.3: metadata for another issuer must not be used
         if (config.issuer().isPresent() && (issuer == null
                 || !strip(issuer.asText()).equals(strip(config.issuer().get().toString())))) {
-            throw failure("the metadata at " + document + " is for issuer '" + (issuer == null ? "" : issuer.asText())
-                    + "', not " + config.issuer().get() + " (" + config.configKey("issuer") + ")", false, null);
+            throw failure("the metadata at " + document + " is for issuer '"
+                    + ServerText.clean(issuer == null ? null : issuer.asText()) + "', not " + config.issuer().get() + " (" + config.configKey("issuer") + ")", false, null);
         }
         JsonNode endpoint = metadata.get("token_endpoint");
         URI uri;
@@ -138,7 +138,7 @@ final class TokenEndpointLocator {
         }
         if (scheme.equals("http") && !config.permitsPlainHttpTo(uri.getHost())) {
             throw TokenException.builder(ErrorCode.INSECURE_TOKEN_URL).clientName(config.name())
-                    .message("the discovered token endpoint " + uri + " is plain http; set "
+                    .message("the discovered token endpoint " + ServerText.clean(uri) + " is plain http; set "
                             + config.configKey("allow-insecure-http") + "=true only if that is really wanted")
                     .build();
         }

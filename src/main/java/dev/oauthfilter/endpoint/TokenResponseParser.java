@@ -1,6 +1,7 @@
 package dev.oauthfilter.endpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthfilter.AccessToken;
@@ -64,8 +65,8 @@ final class TokenResponseParser {
             if (seconds == null) {
                 throw invalid("expires_in is not a number", status);
             }
-            if (seconds.signum() <= 0) {
-                throw invalid("expires_in must be positive, was " + seconds.toPlainString(), status);
+            if (seconds.compareTo(BigDecimal.ONE) < 0) {
+                throw invalid("expires_in must be positive and at least one second, was " + shorten(expiresIn.asText()), status);
             }
             return cap(seconds);
         }
@@ -173,10 +174,14 @@ final class TokenResponseParser {
                         status);
             }
             return json;
+        } catch (StreamConstraintsException e) {
+            throw invalid("the response is JSON beyond the parser's limits (nesting, number or string length)",
+                    status);
         } catch (JsonProcessingException e) {
-            // Jackson's message may quote the body, and so the token: keep only the position
-            throw invalid("the response is not valid JSON (Content-Type: " + shorten(contentType) + ", line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", status);
+            // Jackson's message may quote the body, and so the token: keep only the position, when there is one
+            throw invalid("the response is not valid JSON (Content-Type: " + shorten(contentType)
+                    + (e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr()) + ")", status);
         } catch (IOException e) {
             throw invalid("the response could not be read as JSON", status);
         }
@@ -205,8 +210,7 @@ final class TokenResponseParser {
     }
 
     private static String shorten(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", " ");
-        return clean.length() <= 60 ? clean : clean.substring(0, 60) + "...";
+        return ServerText.clean(text);
     }
 
     private String key(String suffix) {

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -307,5 +309,84 @@ class RefreshingTokenProviderTest {
                 "refresh default", "request default TOKEN_ENDPOINT_ERROR");
         assertThat(tokens.cacheHits()).isEqualTo(6);
         assertThat(tokens.secondsUntilExpiry()).isEqualTo(50);
+    }
+
+    @Test
+    void aRetryAfterBeyondAnyDurationNeitherBreaksTheRefreshNorLocksTheClientOut() {
+        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(new ManualExecutor()).build());
+        String old = tokens.token().value();
+        server.respond(r -> Reply.of(429, "application/json", "{}".getBytes(),
+                Map.of("Retry-After", String.valueOf(Long.MAX_VALUE))));
+
+        clock.advance(INTO_STALE);
+        assertThat(tokens.token().value()).as("the stale token while its refresh fails").isEqualTo(old);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+
+        server.issueTokensLasting(3600);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThat(tokens.token().value()).as("a new token once max-retry-after has passed").isNotEqualTo(old);
+        assertThat(server.tokenRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aRetryAfterOfYearsIsHonouredOnlyUpToMaxRetryAfter() {
+        TokenProvider tokens = TokenCache.builder().clock(clock).build()
+                .provider(config().maxRetryAfter(Duration.ofMinutes(2)).build());
+        server.respond(r -> Reply.of(503, "application/json", "{}".getBytes(),
+                Map.of("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")));
+        assertThat(catchThrowableOfType(TokenException.class, tokens::token).retryAfter()).isPresent();
+
+        clock.advance(Duration.ofSeconds(119));
+        catchThrowableOfType(TokenException.class, tokens::token);
+        assertThat(server.tokenRequestCount()).as("inside the (capped) cooldown").isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        server.issueTokensLasting(3600);
+        assertThat(tokens.token().value()).isNotBlank();
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void whateverATokenSourceThrowsTheRequestCompletesAsAnInternalErrorWithItsCooldown() {
+        AtomicInteger fetches = new AtomicInteger();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>(new ArithmeticException("overflow"));
+        TokenSource source = timeout -> {
+            fetches.incrementAndGet();
+            RuntimeException pending = failure.get();
+            if (pending != null) {
+                throw pending;
+            }
+            return new AccessToken("token-" + fetches.get(), "Bearer", clock.instant(),
+                    clock.instant().plus(LIFETIME), null);
+        };
+        RefreshingTokenProvider tokens = new RefreshingTokenProvider(config().build(), source, clock, Runnable::run);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(catchThrowableOfType(TokenException.class, tokens::token).code()).isEqualTo("INTERNAL_ERROR");
+        }
+        assertThat(fetches).as("one request, then its failure for the cooldown").hasValue(1);
+        assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARNING")).hasSize(1);
+        assertThat(logs.lines()).noneMatch(l -> l.startsWith("SEVERE"));
+
+        failure.set(null);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(tokens.token().value()).isEqualTo("token-2");
+    }
+
+    @Test
+    void aListenerThatThrowsFailsTheRequestCleanlyAndTheNextCallTriesAgain() {
+        RefreshingTokenProvider tokens = new RefreshingTokenProvider(config().build(),
+                timeout -> new AccessToken("t", "Bearer", clock.instant(), clock.instant().plus(LIFETIME), null),
+                clock, Runnable::run);
+        tokens.events(new TokenEvents() {
+            @Override
+            public void tokenRequest(String client, String outcome, Duration took) {
+                throw new IllegalStateException("a broken listener");
+            }
+        });
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(catchThrowableOfType(TokenException.class, tokens::token).code()).isEqualTo("INTERNAL_ERROR");
+        }
     }
 }

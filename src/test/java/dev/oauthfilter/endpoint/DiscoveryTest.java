@@ -106,6 +106,19 @@ class DiscoveryTest extends TokenServerTest {
     }
 
     @Test
+    void anIssuerWithLineBreaksAndKilobytesNeitherForgesLogLinesNorFloodsTheMessage() {
+        String forged = "https://evil.example.com\\r\\nSEVERE: forged line " + "x".repeat(5000);
+        server.serveDocument("/realms/demo/.well-known/openid-configuration",
+                r -> metadata(forged, server.uri("/steal").toString()));
+
+        TokenException e = catchThrowableOfType(TokenException.class, () -> cache.provider(config().build()).token());
+
+        assertThat(e.getMessage()).contains("evil.example.com").doesNotContain("\r").doesNotContain("\n")
+                .hasSizeLessThan(600);
+        assertThat(logs.lines()).allSatisfy(line -> assertThat(line).doesNotContain("\n").hasSizeLessThan(800));
+    }
+
+    @Test
     void aPlainHttpTokenEndpointOnAnotherHostIsRefused() {
         server.serveDocument("/realms/demo/.well-known/openid-configuration",
                 r -> metadata(issuer(), "http://as.example.com/token"));

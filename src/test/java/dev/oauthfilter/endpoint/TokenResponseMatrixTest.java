@@ -77,6 +77,14 @@ class TokenResponseMatrixTest extends TokenServerTest {
                         "{\"access_token\":\"" + LEAKY + "\",\"expires_in\":0}"), "must be positive"),
                 Arguments.of("expires_in non-numeric", Reply.json(200,
                         "{\"access_token\":\"" + LEAKY + "\",\"expires_in\":\"soon\"}"), "not a number"),
+                Arguments.of("expires_in under a second", Reply.json(200,
+                        "{\"access_token\":\"" + LEAKY + "\",\"expires_in\":0.0001}"), "at least one second"),
+                Arguments.of("expires_in of 1500 digits", Reply.json(200,
+                        "{\"access_token\":\"" + LEAKY + "\",\"expires_in\":" + "9".repeat(1500) + "}"),
+                        "beyond the parser's limits"),
+                Arguments.of("JSON nested 2000 deep", Reply.json(200,
+                        "{\"access_token\":\"" + LEAKY + "\",\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}"),
+                        "beyond the parser's limits"),
                 Arguments.of("body over 1 MiB", Reply.of(200, "application/json", big, Map.of()),
                         "larger than 1048576 bytes"));
     }

@@ -32,11 +32,20 @@ public final class SelfSignedTls implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
 
     public SelfSignedTls(Path dir) throws Exception {
+        this(dir, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /**
+     * @param dir               where the key and trust stores go
+     * @param subjectAltNames   the certificate's names, in keytool's {@code SAN=} form (the server listens on
+     *                          127.0.0.1 whatever they say)
+     */
+    public SelfSignedTls(Path dir, String subjectAltNames) throws Exception {
         Path keyStore = dir.resolve("server.p12");
         Path certificate = dir.resolve("server.pem");
         trustStore = dir.resolve("trust.p12");
         TestKeys.keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keyStore.toString(),
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=" + subjectAltNames, "-keystore", keyStore.toString(),
                 "-storetype", "PKCS12", "-storepass", KEY_STORE_PASSWORD);
         TestKeys.keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storepass",
                 KEY_STORE_PASSWORD, "-file", certificate.toString());

@@ -1,0 +1,54 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.SelfSignedTls;
+import dev.oauthfilter.testing.TestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** A trusted certificate issued for another host: the failure says so, instead of blaming the trust store. */
+class TlsHostNameVerificationTest {
+
+    @TempDir
+    static Path dir;
+    private static SelfSignedTls tls;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tls = new SelfSignedTls(dir, "dns:notes.example.test");
+    }
+
+    @AfterAll
+    static void stop() {
+        tls.close();
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRefusedAsAHostNameMismatch() {
+        OAuthClientConfig config = MicroProfileClientConfigs.read(TestConfigs.of(Map.of(
+                "oauth.token-url", tls.uri("/token").toString(),
+                "oauth.client-id", "tls-client",
+                "oauth.client-secret", "tls-secret",
+                "oauth.max-attempts", "1",
+                "oauth.tls.trust-store", tls.trustStore().toString(),
+                "oauth.tls.trust-store-password", SelfSignedTls.TRUST_STORE_PASSWORD)), OAuthClientConfig.DEFAULT_NAME);
+
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> TokenCache.builder().build().provider(config).token());
+
+        assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
+        assertThat(e.getMessage()).contains("host name verification failed").contains("'127.0.0.1'")
+                .doesNotContain("not trusted");
+        assertThat(tls.requests()).as("no token request reached the server").isZero();
+    }
+}
