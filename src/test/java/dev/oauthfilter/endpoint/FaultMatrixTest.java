@@ -7,6 +7,7 @@ import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.RawSocketServer;
+import dev.oauthfilter.testing.ReservedPort;
 import dev.oauthfilter.testing.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,10 +135,8 @@ class FaultMatrixTest extends TokenServerTest {
 
     @Test
     void connectionRefusedIsUnreachableAndRecoversWhenTheServerComesUp() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        ReservedPort reserved = new ReservedPort();
+        int port = reserved.port();
         TokenProvider tokens = cache.provider(config(URI.create("http://127.0.0.1:" + port + "/token")).build());
 
         long waited = failAndMeasure(tokens, "TOKEN_ENDPOINT_UNREACHABLE", true);
@@ -153,6 +151,7 @@ class FaultMatrixTest extends TokenServerTest {
             exchange.close();
         });
         up.start();
+        reserved.close();
         try {
             clock.advance(Duration.ofSeconds(2));
             assertThat(tokens.token().value()).isEqualTo("back-up");

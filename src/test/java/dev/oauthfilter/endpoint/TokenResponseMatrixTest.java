@@ -6,13 +6,13 @@ import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.ReservedPort;
 import dev.oauthfilter.testing.Secrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -214,15 +214,13 @@ class TokenResponseMatrixTest extends TokenServerTest {
     }
 
     @Test
-    void connectionRefusedIsUnreachable() throws Exception {
+    void connectionRefusedIsUnreachable() {
+        TokenException e;
         int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        try (ReservedPort reserved = new ReservedPort()) {
+            closedPort = reserved.port();
+            e = failureOf(config().tokenUrl(URI.create("http://127.0.0.1:" + closedPort + "/token")).maxAttempts(2));
         }
-        OAuthClientConfig.Builder config = config().tokenUrl(URI.create("http://127.0.0.1:" + closedPort + "/token"))
-                .maxAttempts(2);
-
-        TokenException e = failureOf(config);
 
         assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
         assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort);
