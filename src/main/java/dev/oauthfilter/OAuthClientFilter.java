@@ -133,7 +133,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                 replayAfterUnauthorized(request, response, sent);
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
                 RequestResender.Answer answer = followRedirects(request, status,
-                        response.getHeaderString(HttpHeaders.LOCATION), request.getUri(), sent,
+                        response.getHeaderString(HttpHeaders.LOCATION), null, sent,
                         request.getHeaderString(HttpHeaders.AUTHORIZATION));
                 if (answer != null) {
                     answer.replace(response);
@@ -159,29 +159,32 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         RequestResender.Answer answer = RequestResender.send(request, request.getUri(), request.getMethod(), true,
                 true, authorization);
         if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
-            RequestResender.Answer followed = followRedirects(request, answer.status(),
-                    answer.header(HttpHeaders.LOCATION), request.getUri(), sent, authorization);
-            answer = followed != null ? followed : answer;
+            answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
+                    authorization);
         }
         answer.replace(response);
     }
 
     /**
-     * Follows redirects hop by hop. The {@code Authorization} header (the client's token or the application's own)
-     * goes along only while every hop stays on the original request's origin, and for the client's token only to
-     * targets it allows; once a hop leaves the origin, no later hop carries it.
+     * Follows redirects hop by hop, from the original response ({@code first} null) or from an answer
+     * ({@code status} and {@code location} are those of the one to start from). The
+     * {@code Authorization} header (the client's token or the application's own) goes along only while every hop
+     * stays on the original request's origin, and for the client's token only to targets it allows; once a hop leaves
+     * the origin, no later hop carries it.
      *
-     * @return the last answer, or null when nothing was sent (no usable target, or an entity that cannot be sent
-     *         again: the caller then gets the redirect)
+     * @return the last answer (open), {@code first} when no hop could be made from it, or null when no hop could be
+     *         made from the original response (no usable target, or an entity that cannot be sent again: the caller
+     *         then gets the redirect)
      */
     private static RequestResender.Answer followRedirects(ClientRequestContext request, int status, String location,
-                                                          URI from, Sent sent, String authorization) {
+                                                          RequestResender.Answer first, Sent sent,
+                                                          String authorization) {
         URI origin = request.getUri();
-        URI current = from;
+        URI current = origin;
         String method = request.getMethod();
         boolean withEntity = request.hasEntity();
         boolean leftOrigin = false;
-        RequestResender.Answer answer = null;
+        RequestResender.Answer answer = first;
         for (int hop = 0; hop < MAX_REDIRECTS && REDIRECTS_STATUS.contains(status); hop++) {
             URI target = RequestResender.redirectTarget(current, location);
             boolean keepMethod = status == 307 || status == 308;
@@ -194,13 +197,21 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                 method = "HEAD".equalsIgnoreCase(method) ? method : "GET";
                 withEntity = false;
             }
-            boolean sameOrigin = AllowedHosts.sameOrigin(origin, target);
-            leftOrigin |= !sameOrigin;
+            leftOrigin |= !AllowedHosts.sameOrigin(origin, target);
             boolean carry = !leftOrigin && authorization != null && (sent == null || sent.provider.allowsTarget(target));
             int redirect = status;
             LOG.fine(() -> "following " + redirect + " to " + target.getHost()
                     + (carry ? " with the token" : " without the token"));
-            answer = RequestResender.send(request, target, method, withEntity, !leftOrigin, carry ? authorization : null);
+            RequestResender.Answer next;
+            try {
+                next = RequestResender.send(request, target, method, withEntity, !leftOrigin,
+                        carry ? authorization : null);
+            } finally {
+                if (answer != null) {
+                    answer.close();
+                }
+            }
+            answer = next;
             status = answer.status();
             location = answer.header(HttpHeaders.LOCATION);
             current = target;

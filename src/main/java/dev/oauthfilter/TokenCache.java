@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -53,7 +54,7 @@ public final class TokenCache implements AutoCloseable {
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
     // one HTTP client per (connect timeout, TLS context): each has its own connection pool and selector thread
     private final TokenHttpClients httpClients = new TokenHttpClients();
-    private Executor ownExecutor;
+    private ExecutorService ownExecutor;
     private int capacity;
     private TokenEvents events = TokenEvents.NONE;
 
@@ -130,17 +131,21 @@ public final class TokenCache implements AutoCloseable {
      */
     @Override
     public void close() {
-        Executor ended;
+        ExecutorService ended;
         synchronized (providers) {
             providers.clear();
             events = TokenEvents.NONE;
             ended = ownExecutor;
             ownExecutor = null;
         }
-        if (ended instanceof ExecutorService) {
-            ((ExecutorService) ended).shutdownNow();
+        try {
+            if (ended != null) {
+                // not shutdownNow(): a refresh in flight completes instead of failing its callers with INTERRUPTED
+                ended.shutdown();
+            }
+        } finally {
+            httpClients.close();
         }
-        httpClients.close();
         LOG.fine("token cache closed: providers, HTTP clients and refresh threads released");
     }
 
@@ -148,9 +153,14 @@ public final class TokenCache implements AutoCloseable {
         if (configuredExecutor != null) {
             return configuredExecutor;
         }
+        Executor managed = ManagedExecutor.INSTANCE.orElse(null);
+        if (managed != null) {
+            // the container's: it stops with the application, and is never shut down by the library
+            return managed;
+        }
         synchronized (providers) {
             if (ownExecutor == null) {
-                ownExecutor = defaultExecutor();
+                ownExecutor = daemonThreads();
             }
             return ownExecutor;
         }
@@ -182,26 +192,33 @@ public final class TokenCache implements AutoCloseable {
 
     /**
      * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
-     * then run with the application's context and stop with it. Elsewhere, a pool of daemon threads.
+     * then run with the application's context and stop with it. Looked up once per class loader, so per application.
      */
-    private static Executor defaultExecutor() {
-        try {
-            Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
-            if (managed instanceof Executor) {
-                LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
-                return (Executor) managed;
+    private static final class ManagedExecutor {
+        static final Optional<Executor> INSTANCE = lookUp();
+
+        private static Optional<Executor> lookUp() {
+            try {
+                Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
+                if (managed instanceof Executor) {
+                    LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
+                    return Optional.of((Executor) managed);
+                }
+            } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
+                LOG.finest(() -> "no managed executor: " + notInAContainer.getClass().getName());
             }
-        } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
-            LOG.finest(() -> "no managed executor: " + notInAContainer.getClass().getName());
+            return Optional.empty();
         }
+    }
+
+    /** Elsewhere, a pool of daemon threads of the cache's own, which {@link #close()} ends. */
+    private static ExecutorService daemonThreads() {
         AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), task -> {
-                    Thread thread = new Thread(task, "oauth-filter-refresh-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        return pool;
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "oauth-filter-refresh-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Builds a {@link TokenCache}. */

@@ -14,11 +14,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.sun.net.httpserver.HttpServer;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -291,5 +307,99 @@ class OAuthClientFilterResilienceTest {
         assertThat(server.apiRequests()).extracting(r -> r.path).containsExactly("/api/start", "/api/back");
         assertThat(server.apiRequests().get(1).header("Authorization")).as("after leaving the origin").isNull();
         assertThat(otherOrigin.apiRequests().get(0).header("Authorization")).isNull();
+    }
+
+    /** An entity type that only a writer the application registered on its client can write. */
+    public static final class Note {
+        final String text;
+
+        public Note(String text) {
+            this.text = text;
+        }
+    }
+
+    public static final class NoteWriter implements MessageBodyWriter<Note> {
+        @Override
+        public boolean isWriteable(Class<?> type, Type generic, Annotation[] annotations, MediaType media) {
+            return type == Note.class;
+        }
+
+        @Override
+        public void writeTo(Note note, Class<?> type, Type generic, Annotation[] annotations, MediaType media,
+                            MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
+            out.write(("note:" + note.text).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aReplayWritesTheEntityWithTheWriterTheApplicationRegisteredOnItsClient() {
+        Client filtered = withFilter(config().build()).register(NoteWriter.class);
+        filtered.target(server.uri("/api/warm")).request().get().close();
+        clock.advance(Duration.ofMinutes(1));
+        server.newToken();
+        apiAcceptsOnlyTheNewestToken();
+
+        try (Response response = filtered.target(server.uri("/api/notes/1")).request()
+                .put(Entity.entity(new Note("hi"), "application/x-note"))) {
+            assertThat(response.getStatus()).isEqualTo(200);
+        }
+        assertThat(server.apiRequests().subList(1, 3)).extracting(r -> r.body).containsExactly("note:hi", "note:hi");
+    }
+
+    @Test
+    void a307IsFollowedWithTheEntityWrittenByTheApplicationsWriter() {
+        Client filtered = withFilter(config().build()).register(NoteWriter.class);
+        server.respondApi(r -> r.path.equals("/api/a")
+                ? Reply.of(307, null, new byte[0], Map.of("Location", "/api/b"))
+                : Reply.json(200, "{}"));
+
+        try (Response response = filtered.target(server.uri("/api/a")).request()
+                .put(Entity.entity(new Note("hi"), "application/x-note"))) {
+            assertThat(response.getStatus()).isEqualTo(200);
+        }
+        assertThat(server.apiRequests()).extracting(r -> r.body).containsExactly("note:hi", "note:hi");
+    }
+
+    @Test
+    void theAnswerOfAFollowedRedirectIsStreamedNotReadWholeFirst() throws Exception {
+        CountDownLatch firstPartRead = new CountDownLatch(1);
+        HttpServer streaming = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        streaming.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/moved")) {
+                exchange.getResponseHeaders().add("Location", "/stream");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("first\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                // the rest only once the caller has read the first part: a filter that buffers never gets it
+                firstPartRead.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("second\n".getBytes(StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        streaming.setExecutor(Executors.newCachedThreadPool());
+        streaming.start();
+        try {
+            Client filtered = withFilter(config().build());
+            try (Response response = filtered.target("http://127.0.0.1:" + streaming.getAddress().getPort()
+                    + "/moved").request().get()) {
+                BufferedReader body = new BufferedReader(new InputStreamReader(response.readEntity(InputStream.class),
+                        StandardCharsets.UTF_8));
+                assertThat(firstPartRead.getCount()).as("the answer arrived before its body ended").isEqualTo(1);
+                assertThat(body.readLine()).isEqualTo("first");
+                firstPartRead.countDown();
+                assertThat(body.readLine()).isEqualTo("second");
+            }
+        } finally {
+            firstPartRead.countDown();
+            streaming.stop(0);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,6 +21,12 @@ class TokenCacheTest {
 
     private final FakeTokenServer server = FakeTokenServer.start();
     private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+
+    // the tests below also use other client ids with these secrets: the capture finds them in any Base64 run
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forbidding(Forbidden.secret("cache-client", "cache-secret"),
+            Forbidden.secret("cache-client", "other-secret"), Forbidden.secret("other-client", "cache-secret"),
+            Forbidden.tokens(() -> server.issuedTokens()));
 
     @AfterEach
     void stop() {

@@ -69,8 +69,13 @@ public final class RedirectControl {
             Optional<Method> setFollowing = engine == null ? Optional.empty()
                     : publicMethod(engine.getClass(), "setFollowRedirects", boolean.class);
             if (isFollowing.isEmpty() || setFollowing.isEmpty()) {
-                client.property(ENGINE_FOLLOWED, "not an engine that follows redirects");
-                return null;
+                // an engine whose redirect handling cannot be reached: the filter does not follow redirects (it
+                // cannot know whether the engine does), and says so once per client
+                LOG.warning(() -> "the client's HTTP engine (" + (engine == null ? "none" : engine.getClass().getName())
+                        + ") does not let its redirect handling be switched off: if it follows redirects, they carry"
+                        + " the token to wherever they lead; use RESTEasy's default engine or turn redirects off");
+                client.property(ENGINE_FOLLOWED, Boolean.FALSE);
+                return Boolean.FALSE;
             }
             synchronized (engine) {
                 Object recorded = client.getConfiguration().getProperty(ENGINE_FOLLOWED);

@@ -1,21 +1,30 @@
 package dev.oauthfilter.jaxrs;
 
+import dev.oauthfilter.OAuthClientFilter;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+import jakarta.ws.rs.ext.ParamConverterProvider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.WriterInterceptor;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
-import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
@@ -28,12 +37,11 @@ import java.util.Set;
  * Sends a request again (a 401 replay, a redirect hop) from inside a response filter and puts the answer in place
  * of the old one, on every JAX-RS implementation.
  *
- * <p>The request goes through a new client of the same implementation, with the original client's TLS context,
- * host name verifier and Jersey connection settings, but none of its providers: re-sending through the original
- * client does not work on RESTEasy's MicroProfile Rest Client (its own request filters need the proxy's invoker,
- * which a request built by hand lacks) and would run the filters twice. The headers sent are the original request's
- * as they left, after every request filter ran. The new client follows no redirect; the answer is read into memory
- * and the client closed.
+ * <p>The request goes through a new client of the same implementation (see {@code newClient}): re-sending through
+ * the original client does not work on RESTEasy's MicroProfile Rest Client (its own request filters need the proxy's
+ * invoker, which a request built by hand lacks). The headers sent are the original request's as they left, after
+ * every request filter ran. The new client follows no redirect; the final answer's body is streamed to the caller and
+ * the client closed with it.
  */
 public final class RequestResender {
 
@@ -41,6 +49,12 @@ public final class RequestResender {
     private static final Set<String> NEVER_COPIED = Set.of("authorization", "content-length", "host");
     // credentials of another kind that must not follow a request to another origin either
     private static final Set<String> SAME_ORIGIN_ONLY = Set.of("cookie", "proxy-authorization");
+    // connection settings that JAX-RS implementations keep as properties (Jersey's, Liberty's, RESTEasy's)
+    private static final List<String> COPIED_PROPERTIES = List.of("jersey.config.client.", "com.ibm.ws.jaxrs.client.",
+            "resteasy.", "dev.resteasy.client.");
+    private static final List<Class<?>> JAXRS_CONTRACTS = List.of(MessageBodyWriter.class, MessageBodyReader.class,
+            WriterInterceptor.class, ReaderInterceptor.class, ClientRequestFilter.class, ContextResolver.class,
+            ParamConverterProvider.class, Feature.class);
 
     private RequestResender() {
     }
@@ -71,8 +85,8 @@ public final class RequestResender {
      * @param withEntity    whether to send the original entity (and its {@code Content-*} headers) again
      * @param sameOrigin    whether {@code uri} is of the original request's origin (cookies go only there)
      * @param authorization the {@code Authorization} header to send, or null for none
-     * @return the answer, read whole
-     * @throws ProcessingException when the request could not be sent or its answer not read
+     * @return the answer, open: {@link Answer#replace} hands its body on, {@link Answer#close} discards it
+     * @throws ProcessingException when the request could not be sent
      */
     public static Answer send(ClientRequestContext request, URI uri, String method, boolean withEntity,
                               boolean sameOrigin, String authorization) {
@@ -89,17 +103,23 @@ public final class RequestResender {
             if (authorization != null) {
                 builder.header(HttpHeaders.AUTHORIZATION, authorization);
             }
-            try (Response answer = withEntity && request.hasEntity()
+            Response answer = withEntity && request.hasEntity()
                     ? builder.method(method, Entity.entity(request.getEntity(), request.getMediaType()))
-                    : builder.method(method)) {
-                byte[] body = answer.hasEntity() ? answer.readEntity(byte[].class) : new byte[0];
-                return new Answer(answer.getStatus(), new MultivaluedHashMap<>(answer.getStringHeaders()), body);
-            }
-        } finally {
+                    : builder.method(method);
+            return new Answer(client, answer);
+        } catch (RuntimeException e) {
             client.close();
+            throw e;
         }
     }
 
+    /**
+     * A client of the same implementation with the original client's TLS settings, its application providers
+     * (entity writers and readers, interceptors, filters: an entity written by a client-registered writer is written
+     * the same way again) but not the filter itself nor the MicroProfile Rest Client's internal ones, and its
+     * connection properties (Jersey's and Liberty's are properties; a Rest Client's builder timeouts are not
+     * reachable). It follows no redirect.
+     */
     private static Client newClient(ClientRequestContext request) {
         ClientBuilder builder = ClientBuilder.newBuilder();
         Client original = request.getClient();
@@ -111,14 +131,42 @@ public final class RequestResender {
         if (verifier != null) {
             builder.hostnameVerifier(verifier);
         }
-        // Jersey's connection settings (timeouts, proxy) are properties; RESTEasy's are not reachable
-        for (Map.Entry<String, Object> property : request.getConfiguration().getProperties().entrySet()) {
-            if (property.getKey().startsWith("jersey.config.client.") && property.getValue() != null) {
+        Configuration configuration = request.getConfiguration();
+        for (Map.Entry<String, Object> property : configuration.getProperties().entrySet()) {
+            if (property.getValue() != null && COPIED_PROPERTIES.stream().anyMatch(property.getKey()::startsWith)) {
                 builder.property(property.getKey(), property.getValue());
             }
         }
         builder.property(RedirectControl.JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
+        for (Object provider : configuration.getInstances()) {
+            Class<?>[] contracts = applicationContracts(provider.getClass());
+            if (contracts.length > 0) {
+                builder.register(provider, contracts);
+            }
+        }
+        for (Class<?> provider : configuration.getClasses()) {
+            Class<?>[] contracts = applicationContracts(provider);
+            if (contracts.length > 0 && configuration.getInstances().stream()
+                    .noneMatch(instance -> instance.getClass() == provider)) {
+                builder.register(provider, contracts);
+            }
+        }
         return builder.build();
+    }
+
+    /**
+     * The contracts under which an application's provider is registered again: none for the library's own and the
+     * runtime's internal ones, and never as a response filter (response filters run once, on the answer that
+     * replaces the original in the caller's chain).
+     */
+    private static Class<?>[] applicationContracts(Class<?> type) {
+        String name = type.getName();
+        if (OAuthClientFilter.class.isAssignableFrom(type) || name.startsWith("org.jboss.resteasy.")
+                || name.startsWith("org.glassfish.jersey.") || name.startsWith("io.openliberty.")
+                || name.startsWith("com.ibm.ws.")) {
+            return new Class<?>[0];
+        }
+        return JAXRS_CONTRACTS.stream().filter(contract -> contract.isAssignableFrom(type)).toArray(Class<?>[]::new);
     }
 
     /**
@@ -138,44 +186,60 @@ public final class RequestResender {
         }
     }
 
-    /** An answer read whole: status, headers, body. */
-    public static final class Answer {
-        private final int status;
-        private final MultivaluedMap<String, String> headers;
-        private final byte[] body;
+    /** The answer of a request sent again: open until {@link #replace} hands its body on or {@link #close}. */
+    public static final class Answer implements AutoCloseable {
+        private final Client client;
+        private final Response response;
 
-        Answer(int status, MultivaluedMap<String, String> headers, byte[] body) {
-            this.status = status;
-            this.headers = headers;
-            this.body = body;
+        Answer(Client client, Response response) {
+            this.client = client;
+            this.response = response;
         }
 
         /** @return the HTTP status */
         public int status() {
-            return status;
+            return response.getStatus();
         }
 
         /** @return the first value of a header, or null */
         public String header(String name) {
-            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
-                    return header.getValue().get(0);
-                }
-            }
-            return null;
+            return response.getHeaderString(name);
         }
 
-        /** Puts this answer in place of {@code response}'s status, headers and entity. */
-        public void replace(ClientResponseContext response) {
-            response.setStatus(status);
-            response.getHeaders().clear();
-            headers.forEach((name, values) -> response.getHeaders().put(name, values));
-            response.setEntityStream(new ByteArrayInputStream(body));
+        /**
+         * Puts this answer in place of {@code response}'s status, headers and entity. Its body is streamed, not
+         * read into memory; closing it (as closing the caller's response does) releases this answer's client.
+         */
+        public void replace(ClientResponseContext target) {
+            target.setStatus(response.getStatus());
+            target.getHeaders().clear();
+            response.getStringHeaders().forEach((name, values) -> target.getHeaders().put(name, values));
+            InputStream body = response.hasEntity() ? response.readEntity(InputStream.class) : InputStream.nullInputStream();
+            target.setEntityStream(new FilterInputStream(body) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        Answer.this.close();
+                    }
+                }
+            });
+        }
+
+        /** Discards the answer and releases its client. */
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } finally {
+                client.close();
+            }
         }
 
         @Override
         public String toString() {
-            return "Answer[" + status + ", " + body.length + " bytes]";
+            return "Answer[" + response.getStatus() + "]";
         }
     }
 }

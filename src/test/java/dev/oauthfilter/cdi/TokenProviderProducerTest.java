@@ -5,6 +5,8 @@ import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
 import io.smallrye.config.inject.ConfigExtension;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -31,6 +34,11 @@ class TokenProviderProducerTest {
     private static final String SECRET = "cdi-secret-3141";
     private static FakeTokenServer server;
     private static AutoCloseable config;
+
+    // static: captures the CDI container's start and the class's own set-up too
+    @RegisterExtension
+    static final LogCapture LOGS = LogCapture.forbidding(Forbidden.secret("cdi-default", SECRET),
+            Forbidden.secret("cdi-billing", SECRET), Forbidden.tokens(() -> server.issuedTokens()));
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()

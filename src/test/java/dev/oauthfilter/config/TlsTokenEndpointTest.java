@@ -3,15 +3,19 @@ package dev.oauthfilter.config;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.SelfSignedTls;
 import dev.oauthfilter.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,9 +24,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** An HTTPS token endpoint with a private certificate: refused unless trusted, never "verification off". */
 class TlsTokenEndpointTest {
 
+    private static final String CLIENT_ID = "tls-client";
+    private static final String SECRET = "tls-secret";
+    // what SelfSignedTls's token endpoint issues
+    private static final String TOKEN = "over-tls";
+    private static final String WRONG_PASSWORD = "not-the-password-42";
+
     @TempDir
     static Path dir;
     private static SelfSignedTls tls;
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET), Forbidden.token(TOKEN),
+            Forbidden.values("trust-store password",
+                    () -> List.of(SelfSignedTls.TRUST_STORE_PASSWORD, WRONG_PASSWORD)));
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,8 +52,8 @@ class TlsTokenEndpointTest {
     private static Map<String, String> properties() {
         Map<String, String> p = new HashMap<>();
         p.put("oauth.token-url", tls.uri("/token").toString());
-        p.put("oauth.client-id", "tls-client");
-        p.put("oauth.client-secret", "tls-secret");
+        p.put("oauth.client-id", CLIENT_ID);
+        p.put("oauth.client-secret", SECRET);
         p.put("oauth.max-attempts", "1");
         return p;
     }
@@ -65,18 +80,18 @@ class TlsTokenEndpointTest {
         p.put("oauth.tls.trust-store", tls.trustStore().toString());
         p.put("oauth.tls.trust-store-password", SelfSignedTls.TRUST_STORE_PASSWORD);
 
-        assertThat(TokenCache.builder().build().provider(read(p)).token().value()).isEqualTo("over-tls");
+        assertThat(TokenCache.builder().build().provider(read(p)).token().value()).isEqualTo(TOKEN);
     }
 
     @Test
     void aWrongTrustStorePasswordIsAnInvalidSettingThatDoesNotShowThePassword() {
         Map<String, String> p = properties();
         p.put("oauth.tls.trust-store", tls.trustStore().toString());
-        p.put("oauth.tls.trust-store-password", "not-the-password-42");
+        p.put("oauth.tls.trust-store-password", WRONG_PASSWORD);
 
         TokenException e = catchThrowableOfType(TokenException.class, () -> read(p));
 
         assertThat(e.code()).isEqualTo("INVALID_SETTING");
-        assertThat(e.getMessage()).contains("oauth.tls.trust-store").doesNotContain("not-the-password-42");
+        assertThat(e.getMessage()).contains("oauth.tls.trust-store").doesNotContain(WRONG_PASSWORD);
     }
 }

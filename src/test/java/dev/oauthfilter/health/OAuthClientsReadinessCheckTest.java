@@ -4,6 +4,8 @@ import dev.oauthfilter.cdi.OAuthFilterExtension;
 import dev.oauthfilter.cdi.TokenProviderProducer;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
 import io.smallrye.config.inject.ConfigExtension;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,7 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -29,6 +32,11 @@ class OAuthClientsReadinessCheckTest {
     private static final String SECRET = "health-secret-8080";
     private static FakeTokenServer server;
     private static AutoCloseable config;
+
+    // static: captures the CDI container's start and the class's own set-up too
+    @RegisterExtension
+    static final LogCapture LOGS = LogCapture.forbidding(Forbidden.secret("healthy", SECRET),
+            Forbidden.secret("broken", SECRET), Forbidden.tokens(() -> server.issuedTokens()));
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()

@@ -6,6 +6,8 @@ import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.MicroProfileTokenProviders;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -25,9 +28,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class TokenPropagationTest {
 
     private static final String USER_TOKEN = "incoming-user-token-abc";
+    private static final String FALLBACK_CLIENT_ID = "fallback-client";
+    private static final String FALLBACK_SECRET = "fallback-secret";
     private final FakeTokenServer server = FakeTokenServer.start();
     private final FakeTokenServer elsewhere = FakeTokenServer.start();
     private final Client client = ClientBuilder.newClient();
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(FALLBACK_CLIENT_ID, FALLBACK_SECRET),
+            Forbidden.token(USER_TOKEN), Forbidden.tokens(() -> server.issuedTokens()),
+            Forbidden.tokens(() -> elsewhere.issuedTokens()));
 
     @AfterEach
     void stop() {
@@ -90,7 +100,7 @@ class TokenPropagationTest {
         Client filtered = client.register(new OAuthClientFilter(provider(properties(
                 "oauth.users.propagate-fallback", "client-credentials",
                 "oauth.users.token-url", server.uri("/token").toString(),
-                "oauth.users.client-id", "fallback-client", "oauth.users.client-secret", "fallback-secret"))));
+                "oauth.users.client-id", FALLBACK_CLIENT_ID, "oauth.users.client-secret", FALLBACK_SECRET))));
 
         filtered.target(server.uri("/api/notes")).request().get().close();
         IncomingAuthorization.runWith("Bearer " + USER_TOKEN,

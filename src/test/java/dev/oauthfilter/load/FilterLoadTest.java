@@ -5,10 +5,13 @@ import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.LogCapture;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +42,19 @@ class FilterLoadTest {
     private static final long MIN_RUN_NANOS = 3 * LIFETIME_NANOS;
     private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration TIME_LIMIT = Duration.ofMinutes(3);
+    private static final String CLIENT_ID = "load";
+    private static final String SECRET = "load-secret";
+
+    // every token the token endpoint issued, with the instant it expires
+    private final Map<String, Long> expiryByToken = new ConcurrentHashMap<>();
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
+            Forbidden.tokens(() -> expiryByToken.keySet()));
 
     @Test
     void sixtyFourThreadsFiftyThousandRequestsNeverWithoutAValidTokenAndOneTokenRequestPerTokenLifetime()
             throws Exception {
-        Map<String, Long> expiryByToken = new ConcurrentHashMap<>();
         AtomicInteger invalid = new AtomicInteger();
         try (FakeTokenServer server = FakeTokenServer.start()) {
             server.respond(r -> {
@@ -60,8 +71,8 @@ class FilterLoadTest {
                 }
                 return Reply.of(200, "text/plain", new byte[] {'k'}, Map.of());
             });
-            OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("load")
-                    .clientSecret("load-secret").refreshBefore(Duration.ofSeconds(1))
+            OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
+                    .clientSecret(SECRET).refreshBefore(Duration.ofSeconds(1))
                     .acquisitionTimeout(ACQUISITION_TIMEOUT).retryOnUnauthorized(false).build();
             Client client = ClientBuilder.newClient()
                     .register(new OAuthClientFilter(TokenCache.builder().build().provider(config)));

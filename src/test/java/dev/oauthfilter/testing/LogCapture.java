@@ -1,29 +1,43 @@
 package dev.oauthfilter.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Captures every record the library logs, at every level, so that tests can assert what is absent: no secret, no
- * token. Register with {@code @RegisterExtension} and {@link #forbidding(Supplier)}.
+ * Captures every record the library logs, at every level, so that tests can assert what is absent: no secret and no
+ * token, in any form ({@link Forbidden}), in a record's formatted or raw message, its parameters, or the messages and
+ * stack trace of what it threw. A forbidden value is found literally, URL-encoded, and inside any Base64 run of a
+ * record (also once percent-decoded), which covers {@code base64(id:secret)} even where the client id is unknown.
+ * Register it with {@code @RegisterExtension}:
+ * <pre>{@code
+ * final LogCapture logs = LogCapture.forbidding(Forbidden.secret("billing", SECRET),
+ *         Forbidden.tokens(() -> server.issuedTokens()));
+ * }</pre>
+ * On an instance field it captures each test and checks after it; on a static field, the whole class (what
+ * {@code @BeforeAll} and a CDI container do as well), checking after each test and again after the class.
  */
-public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
+public final class LogCapture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private static final Logger LIBRARY = Logger.getLogger("dev.oauthfilter");
-    private final List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -38,42 +52,81 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         public void close() {
         }
     };
-    private final Supplier<Collection<String>> forbidden;
+    private final List<Forbidden> forbidden;
+    private boolean wholeClass;
+    private int checked;
     private Level previous;
 
-    private LogCapture(Supplier<Collection<String>> forbidden) {
+    private LogCapture(List<Forbidden> forbidden) {
         this.forbidden = forbidden;
     }
 
+    /** A capture that, after each test, fails it if any record holds one of {@code forbidden} in any form. */
+    public static LogCapture forbidding(Forbidden... forbidden) {
+        return new LogCapture(List.of(forbidden));
+    }
+
     /**
-     * A capture that, after each test, fails it if any record contains one of the values {@code forbidden} gives
-     * then (the secrets configured and the tokens the server issued).
+     * A capture that fails a test if any record holds one of the values {@code forbidden} gives then (the secrets
+     * configured and the tokens the server issued), literally, URL-encoded or inside Base64.
      */
     public static LogCapture forbidding(Supplier<Collection<String>> forbidden) {
-        return new LogCapture(forbidden);
+        return forbidding(Forbidden.values("secret or token", forbidden));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        wholeClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+        assertNothingForbiddenSinceLastCheck();
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        if (!wholeClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!wholeClass) {
+            stop();
+        }
+        assertNothingForbiddenSinceLastCheck();
+    }
+
+    private void start() {
         records.clear();
+        checked = 0;
         previous = LIBRARY.getLevel();
         LIBRARY.setLevel(Level.ALL);
         handler.setLevel(Level.ALL);
         LIBRARY.addHandler(handler);
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) {
+    private void stop() {
         LIBRARY.removeHandler(handler);
         LIBRARY.setLevel(previous);
-        assertNoneContain(forbidden.get());
+    }
+
+    private void assertNothingForbiddenSinceLastCheck() {
+        List<LogRecord> all = snapshot();
+        List<LogRecord> unchecked = all.subList(checked, all.size());
+        checked = all.size();
+        assertNothingForbidden(unchecked, forbidden);
     }
 
     /** @return every captured line, fully formatted, with the messages of the thrown chain */
     public List<String> lines() {
         SimpleFormatter formatter = new SimpleFormatter();
         List<String> lines = new ArrayList<>();
-        for (LogRecord record : records) {
+        for (LogRecord record : snapshot()) {
             StringBuilder line = new StringBuilder(record.getLevel() + " " + formatter.formatMessage(record));
             for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
                 line.append(" | ").append(t);
@@ -83,12 +136,11 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         return lines;
     }
 
-    /** Asserts that no captured line contains any of {@code values}. */
+    /** Asserts that no captured record holds any of {@code values}, in any of the forms a value without id takes. */
     public void assertNoneContain(Iterable<String> values) {
-        List<String> lines = lines();
-        for (String value : values) {
-            assertThat(lines).as("log lines must not contain a secret or token").noneMatch(l -> l.contains(value));
-        }
+        List<String> list = new ArrayList<>();
+        values.forEach(list::add);
+        assertNothingForbidden(snapshot(), List.of(Forbidden.values("secret or token", () -> list)));
     }
 
     /** @return {@code values} and {@code more} in one list, for {@link #forbidding(Supplier)} */
@@ -96,5 +148,46 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         List<String> all = new ArrayList<>(values);
         all.addAll(List.of(more));
         return all;
+    }
+
+    private List<LogRecord> snapshot() {
+        synchronized (records) {
+            return new ArrayList<>(records);
+        }
+    }
+
+    private static void assertNothingForbidden(List<LogRecord> records, List<Forbidden> forbidden) {
+        List<Forbidden.Form> plain = new ArrayList<>();
+        List<Forbidden.Form> literal = new ArrayList<>();
+        for (Forbidden f : forbidden) {
+            plain.addAll(f.plain());
+            literal.addAll(f.plain());
+            literal.addAll(f.credentials());
+        }
+        Set<String> found = new LinkedHashSet<>();
+        for (LogRecord record : records) {
+            for (String text : LogRecordTexts.of(record)) {
+                for (String view : LogRecordTexts.views(text)) {
+                    for (Forbidden.Form form : literal) {
+                        if (view.contains(LogRecordTexts.bytes(form.text))) {
+                            found.add(describe(record, "the " + form));
+                        }
+                    }
+                    for (String decoded : LogRecordTexts.base64Decodings(view)) {
+                        for (Forbidden.Form form : plain) {
+                            if (decoded.contains(LogRecordTexts.bytes(form.text))) {
+                                found.add(describe(record, "Base64 of text holding the " + form));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(found).as("log records must hold no secret and no token, in any form").isEmpty();
+    }
+
+    private static String describe(LogRecord record, String what) {
+        return record.getLevel() + " record of " + record.getLoggerName() + " holds " + what + ": "
+                + String.valueOf(record.getMessage()).lines().findFirst().orElse("");
     }
 }

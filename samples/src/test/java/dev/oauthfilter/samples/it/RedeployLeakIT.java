@@ -20,8 +20,8 @@ class RedeployLeakIT {
 
     private static final String APP = "oauth-filter-redeploy";
     private static final int RESTARTS = 5;
-    // a class that the library keeps one instance of per token source: alive means the old application is alive
-    private static final String PROVIDER_CLASS = "dev.oauthfilter.cache.RefreshingTokenProvider";
+    // the shared cache lives exactly as long as the library's class loader: a live copy means a live old application
+    private static final String LIBRARY_CLASS = "dev.oauthfilter.TokenCache";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -45,7 +45,7 @@ class RedeployLeakIT {
             assertThat(after.refreshThreads).as("refresh threads after %d restarts (baseline %s)",
                     RESTARTS, baseline).isLessThanOrEqualTo(baseline.refreshThreads);
             assertThat(after.liveCopies).as("live copies of %s after %d restarts (baseline %s)",
-                    PROVIDER_CLASS, RESTARTS, baseline).isLessThanOrEqualTo(baseline.liveCopies);
+                    LIBRARY_CLASS, RESTARTS, baseline).isLessThanOrEqualTo(baseline.liveCopies);
         }
     }
 
@@ -86,7 +86,7 @@ class RedeployLeakIT {
         }
 
         static Footprint of(LibertyJmx jmx) throws Exception {
-            int copies = jmx.liveCopies(PROVIDER_CLASS);
+            int copies = jmx.liveCopies(LIBRARY_CLASS);
             List<String> threads = jmx.threadNames();
             return new Footprint(threads.stream().filter(n -> n.matches("HttpClient-\\d+-SelectorManager")).count(),
                     threads.stream().filter(n -> n.startsWith("oauth-filter-")).count(), copies);
