@@ -51,6 +51,7 @@ public final class OAuthClientConfig {
     private final boolean retryOnUnauthorized;
     private final int cacheSize;
     private final List<Object> cacheKey;
+    private final List<Object> sourceKey;
 
     private OAuthClientConfig(Builder b, EndpointLayout layout, URI tokenEndpoint) {
         this.name = b.name;
@@ -76,6 +77,8 @@ public final class OAuthClientConfig {
         this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
                 Optional.ofNullable(clientKey), clientAuthMethod,
                 Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters);
+        this.sourceKey = List.of(cacheKey, Optional.ofNullable(issuer), Optional.ofNullable(discoveryUrl),
+                allowInsecureHttp, Optional.ofNullable(sslContext), timing.values());
     }
 
     /** @return a builder for the client named {@value #DEFAULT_NAME} */
@@ -255,9 +258,18 @@ public final class OAuthClientConfig {
         return DEFAULT_NAME.equals(name) ? "oauth." + setting : "oauth." + name + "." + setting;
     }
 
-    /** Everything that makes a token different; two configs with equal keys may share a token. */
-    Object cacheKey() {
-        return cacheKey;
+    /**
+     * Everything that makes a token, or the way it is fetched, different: the token's own key plus the discovery
+     * settings, the TLS context and every timeout and retry setting. Configurations with equal keys share one token
+     * source (and token); the client's rules (allowed hosts, 401 replay) are not part of it.
+     */
+    Object sourceKey() {
+        return sourceKey;
+    }
+
+    /** @return the allowed hosts as parsed */
+    AllowedHosts allowedTargets() {
+        return allowedTargets;
     }
 
     @Override
@@ -293,6 +305,11 @@ public final class OAuthClientConfig {
             this.retryBackoff = b.retryBackoff;
             this.failureCooldown = b.failureCooldown;
             this.maxRetryAfter = b.maxRetryAfter;
+        }
+
+        List<Object> values() {
+            return List.of(connectTimeout, readTimeout, acquisitionTimeout, refreshBefore, defaultLifetime, maxAttempts,
+                    retryBackoff, failureCooldown, maxRetryAfter);
         }
     }
 

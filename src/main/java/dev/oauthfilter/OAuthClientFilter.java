@@ -1,8 +1,5 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.config.TokenProviderLookup;
-import dev.oauthfilter.jaxrs.RedirectControl;
-import dev.oauthfilter.jaxrs.RequestResender;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.ProcessingException;
@@ -17,6 +14,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -65,8 +65,10 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
 
     private static final Logger LOG = Logger.getLogger(OAuthClientFilter.class.getName());
 
+    // the provider given to the constructor and its client's rules, or null: looked up per client name
     private final TokenProvider tokens;
-    private final Map<String, TokenProvider> byClientName = new ConcurrentHashMap<>();
+    private final ClientPolicy policy;
+    private final Map<String, ClientTokenProvider> byClientName = new ConcurrentHashMap<>();
 
     /**
      * For {@code @RegisterProvider(OAuthClientFilter.class)}: the token provider of the client named by
@@ -74,13 +76,17 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
      */
     public OAuthClientFilter() {
         this.tokens = null;
+        this.policy = null;
     }
 
     /**
-     * @param tokens the provider whose tokens every request gets
+     * @param tokens the provider whose tokens every request gets; when it comes from
+     *               {@link TokenProvider#of(OAuthClientConfig)}, its configuration's allowed hosts and 401 replay
+     *               setting apply, whatever other configurations share its token source
      */
     public OAuthClientFilter(TokenProvider tokens) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.policy = ClientPolicy.of(tokens);
     }
 
     @Override
@@ -95,26 +101,55 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                     + request.getUri().getHost());
             return;
         }
-        TokenProvider provider = tokens != null ? tokens
-                : byClientName.computeIfAbsent(clientName(request), TokenProviderLookup::find);
-        if (!provider.allowsTarget(request.getUri())) {
+        TokenProvider provider = tokens;
+        ClientPolicy rules = policy;
+        if (provider == null) {
+            ClientTokenProvider client = byClientName.computeIfAbsent(clientName(request), OAuthClientFilter::lookUp);
+            provider = client;
+            rules = client.policy();
+        }
+        if (!rules.allows(request.getUri())) {
             LOG.fine(() -> "no token for " + request.getUri().getHost() + ": not among the client's allowed hosts");
             return;
         }
         AccessToken token = provider.token();
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
-        request.setProperty(STATE, new Sent(token, provider, follow));
+        request.setProperty(STATE, new Sent(token, provider, rules, follow));
+    }
+
+    private static ClientTokenProvider lookUp(String clientName) {
+        return Lookup.INSTANCE.orElseThrow(() -> TokenException.builder(ErrorCode.INVALID_SETTING)
+                .clientName(clientName)
+                .message("OAuthClientFilter() finds its settings through MicroProfile Config, which is not there;"
+                        + " register new OAuthClientFilter(TokenProvider.of(config)) instead")
+                .build()).client(clientName);
+    }
+
+    /** The registry behind the no-argument constructor, found once per class loader (see {@link ClientLookup}). */
+    private static final class Lookup {
+        static final Optional<ClientLookup> INSTANCE = load();
+
+        private static Optional<ClientLookup> load() {
+            try {
+                return ServiceLoader.load(ClientLookup.class, OAuthClientFilter.class.getClassLoader()).findFirst();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.fine(() -> "no client registry: " + e.getClass().getName());
+                return Optional.empty();
+            }
+        }
     }
 
     /** What the request filter did, for the response filter. */
     private static final class Sent {
         final AccessToken token;
         final TokenProvider provider;
+        final ClientPolicy policy;
         final boolean followRedirects;
 
-        Sent(AccessToken token, TokenProvider provider, boolean followRedirects) {
+        Sent(AccessToken token, TokenProvider provider, ClientPolicy policy, boolean followRedirects) {
             this.token = token;
             this.provider = provider;
+            this.policy = policy;
             this.followRedirects = followRedirects;
         }
     }
@@ -149,7 +184,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent) {
         TokenProvider provider = sent.provider;
         boolean newTokenPossible = provider.invalidate(sent.token);
-        if (!newTokenPossible || !provider.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
+        if (!newTokenPossible || !sent.policy.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
             return;
         }
         LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
@@ -198,7 +233,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                 withEntity = false;
             }
             leftOrigin |= !AllowedHosts.sameOrigin(origin, target);
-            boolean carry = !leftOrigin && authorization != null && (sent == null || sent.provider.allowsTarget(target));
+            boolean carry = !leftOrigin && authorization != null && (sent == null || sent.policy.allows(target));
             int redirect = status;
             LOG.fine(() -> "following " + redirect + " to " + target.getHost()
                     + (carry ? " with the token" : " without the token"));

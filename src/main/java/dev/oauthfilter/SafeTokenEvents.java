@@ -1,7 +1,5 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.cache.RefreshingTokenProvider;
-import dev.oauthfilter.cache.TokenEvents;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +33,13 @@ final class SafeTokenEvents implements TokenEvents {
     }
 
     @Override
-    public void providerCreated(RefreshingTokenProvider provider) {
-        guard(() -> delegate.providerCreated(provider));
+    public void sourceCreated(String client, TokenStatus status) {
+        guard(() -> delegate.sourceCreated(client, status));
+    }
+
+    @Override
+    public void closed() {
+        guard(delegate::closed);
     }
 
     private void guard(Runnable event) {

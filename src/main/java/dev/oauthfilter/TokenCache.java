@@ -1,9 +1,7 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.cache.RefreshingTokenProvider;
-import dev.oauthfilter.cache.TokenEvents;
-import dev.oauthfilter.endpoint.TokenEndpointClient;
-import dev.oauthfilter.endpoint.TokenHttpClients;
+import dev.oauthfilter.cache.TokenSources;
 
 import java.time.Clock;
 import java.util.Comparator;
@@ -52,8 +50,7 @@ public final class TokenCache implements AutoCloseable {
     private final Executor executor = task -> executor().execute(task);
     private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
-    // one HTTP client per (connect timeout, TLS context): each has its own connection pool and selector thread
-    private final TokenHttpClients httpClients = new TokenHttpClients();
+    private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
     private TokenEvents events = TokenEvents.NONE;
@@ -63,6 +60,7 @@ public final class TokenCache implements AutoCloseable {
         this.configuredExecutor = builder.executor;
         this.capacity = builder.capacity;
         this.growsWithConfig = growsWithConfig;
+        this.sources = new TokenSources(clock, executor);
     }
 
     /**
@@ -84,25 +82,24 @@ public final class TokenCache implements AutoCloseable {
      * The provider for a configuration: the cached one when an equivalent configuration asked before.
      *
      * @param config the client
-     * @return its caching, thread-safe provider
+     * @return its caching, thread-safe provider: the configuration's rules over a token source shared with every
+     *         configuration of the same endpoint, credentials, TLS context and timeouts
      */
-    public TokenProvider provider(OAuthClientConfig config) {
+    public ClientTokenProvider provider(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
         synchronized (providers) {
             if (growsWithConfig && config.cacheSize() > capacity) {
                 capacity = config.cacheSize();
             }
-            RefreshingTokenProvider provider = providers.get(config.cacheKey());
+            RefreshingTokenProvider provider = providers.get(config.sourceKey());
             if (provider == null) {
-                TokenEndpointClient endpoint = new TokenEndpointClient(config,
-                        httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
-                provider = new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
+                provider = sources.create(config);
                 provider.events(events);
-                events.providerCreated(provider);
-                providers.put(config.cacheKey(), provider);
+                events.sourceCreated(config.name(), provider);
+                providers.put(config.sourceKey(), provider);
                 evictBeyondCapacity();
             }
-            return provider;
+            return new ClientTokenProvider(config.name(), ClientPolicy.of(config), provider, provider);
         }
     }
 
@@ -119,7 +116,7 @@ public final class TokenCache implements AutoCloseable {
             this.events = safe;
             providers.values().forEach(provider -> {
                 provider.events(safe);
-                safe.providerCreated(provider);
+                safe.sourceCreated(provider.config().name(), provider);
             });
         }
     }
@@ -132,19 +129,22 @@ public final class TokenCache implements AutoCloseable {
     @Override
     public void close() {
         ExecutorService ended;
+        TokenEvents listener;
         synchronized (providers) {
             providers.clear();
+            listener = events;
             events = TokenEvents.NONE;
             ended = ownExecutor;
             ownExecutor = null;
         }
         try {
+            listener.closed();
             if (ended != null) {
                 // not shutdownNow(): a refresh in flight completes instead of failing its callers with INTERRUPTED
                 ended.shutdown();
             }
         } finally {
-            httpClients.close();
+            sources.close();
         }
         LOG.fine("token cache closed: providers, HTTP clients and refresh threads released");
     }

@@ -44,25 +44,13 @@ public interface TokenProvider {
     }
 
     /**
-     * @param target a request URI
-     * @return whether this client's token may be sent there (its configured allowed hosts; anywhere when none)
-     */
-    default boolean allowsTarget(java.net.URI target) {
-        return true;
-    }
-
-    /** @return whether a 401 answer should make the filter get a new token and replay the request once */
-    default boolean retryOnUnauthorized() {
-        return false;
-    }
-
-    /**
-     * The provider for a configuration, shared by every caller in this class loader that asks with an equivalent
-     * configuration (same endpoint, credentials, scope, audience, resources and extra parameters), taken from
-     * {@link TokenCache#shared()}.
+     * The provider for a configuration: with that configuration's rules ({@link ClientPolicy}: allowed hosts, 401
+     * replay), drawing from the token source shared by every configuration in this class loader with the same
+     * endpoint, credentials, scope, audience, resources, extra parameters, TLS context and timeouts (one token for
+     * all of them), taken from {@link TokenCache#shared()}.
      *
      * @param config the client configuration
-     * @return the caching provider
+     * @return the caching provider, a {@link ClientTokenProvider}
      */
     static TokenProvider of(OAuthClientConfig config) {
         return TokenCache.shared().provider(config);

@@ -264,13 +264,9 @@ class OAuthClientFilterResilienceTest {
             public boolean invalidate(AccessToken rejected) {
                 return true;
             }
-
-            @Override
-            public boolean retryOnUnauthorized() {
-                return true;
-            }
         };
-        Client filtered = client.register(new OAuthClientFilter(alwaysHopeful));
+        Client filtered = client.register(new OAuthClientFilter(new ClientTokenProvider("hopeful",
+                ClientPolicy.of(AllowedHosts.of(List.of()), true), alwaysHopeful, TokenStatus.UNKNOWN)));
 
         try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
             assertThat(response.getStatus()).isEqualTo(401);

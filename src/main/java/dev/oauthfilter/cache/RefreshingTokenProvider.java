@@ -4,7 +4,9 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.TokenStatus;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import java.util.logging.Logger;
  * old token is still usable it keeps being served and the refresh is retried with backoff; waiters all receive
  * the failure.
  */
-public final class RefreshingTokenProvider implements TokenProvider {
+public final class RefreshingTokenProvider implements TokenProvider, TokenStatus {
 
     private static final Logger LOG = Logger.getLogger(RefreshingTokenProvider.class.getName());
     private static final long MAX_REFRESH_BACKOFF_MILLIS = 30_000;
@@ -107,11 +109,13 @@ public final class RefreshingTokenProvider implements TokenProvider {
     }
 
     /** @return how many calls were served from the cached token since events were first listened to */
+    @Override
     public long cacheHits() {
         return cacheHits.sum();
     }
 
     /** @return seconds until the cached token expires (0 when there is none) */
+    @Override
     public long secondsUntilExpiry() {
         RefreshPlan plan = current.get();
         return plan == null ? 0 : Math.max(0, (plan.token.expiresAt().toEpochMilli() - clock.millis()) / 1000);
@@ -132,16 +136,6 @@ public final class RefreshingTokenProvider implements TokenProvider {
             LOG.fine(() -> "client '" + config.name() + "': dropped rejected " + rejected);
         }
         return true;
-    }
-
-    @Override
-    public boolean allowsTarget(java.net.URI target) {
-        return config.allowsTarget(target);
-    }
-
-    @Override
-    public boolean retryOnUnauthorized() {
-        return config.retryOnUnauthorized();
     }
 
     /** @return when (epoch millis of the clock) this provider last gave out a token, to the second */

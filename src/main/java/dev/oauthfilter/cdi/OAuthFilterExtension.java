@@ -1,8 +1,8 @@
 package dev.oauthfilter.cdi;
 
 import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.config.ClientRegistry;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
@@ -22,6 +22,7 @@ public class OAuthFilterExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(OAuthFilterExtension.class.getName());
     private static final String HEALTH_CHECK = "dev.oauthfilter.health.OAuthClientsReadinessCheck";
     private static final String METRIC_REGISTRY = "dev.oauthfilter.metrics.ApplicationMetricRegistry";
+    private static final String METRICS_INSTALLER = "dev.oauthfilter.metrics.MetricsInstaller";
 
     void addOptionalBeans(@Observes BeforeBeanDiscovery discovery) {
         if (present("org.eclipse.microprofile.health.HealthCheck")) {
@@ -35,39 +36,12 @@ public class OAuthFilterExtension implements Extension {
 
     void bindMetrics(@Observes AfterDeploymentValidation validated) {
         if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
-            MetricsInstaller.install();
-            LOG.fine("oauth-filter: token metrics will go to the application's MetricRegistry");
-        }
-    }
-
-    void releaseOnShutdown(@Observes BeforeShutdown shutdown) {
-        TokenCache.shared().close();
-    }
-
-    /** Keeps the MicroProfile Metrics types out of the extension's own signature. */
-    static final class MetricsInstaller {
-        private MetricsInstaller() {
-        }
-
-        static void install() {
-            String application = applicationName();
-            TokenCache.shared().events(new dev.oauthfilter.metrics.MicroProfileMetricsBinding(() -> {
-                try {
-                    var holder = CDI.current().select(dev.oauthfilter.metrics.ApplicationMetricRegistry.class);
-                    return holder.isResolvable() ? holder.get().registry() : null;
-                } catch (RuntimeException notYet) {
-                    return null;
-                }
-            }, application));
-        }
-
-        /** The standard {@code java:app/AppName}, or null outside a Jakarta EE container. */
-        private static String applicationName() {
+            // by name: this package does not depend on the optional metrics binding
             try {
-                Object name = new javax.naming.InitialContext().lookup("java:app/AppName");
-                return name instanceof String ? (String) name : null;
-            } catch (javax.naming.NamingException | RuntimeException | LinkageError e) {
-                return null;
+                load(METRICS_INSTALLER).getMethod("install").invoke(null);
+                LOG.fine("oauth-filter: token metrics will go to the application's MetricRegistry");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(METRICS_INSTALLER, e);
             }
         }
     }

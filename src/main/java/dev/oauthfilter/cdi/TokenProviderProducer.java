@@ -3,16 +3,12 @@ package dev.oauthfilter.cdi;
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.MicroProfileTokenProviders;
+import dev.oauthfilter.config.ClientRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.InjectionPoint;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Produces the {@link TokenProvider}s of the clients configured in MicroProfile Config.
@@ -24,19 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TokenProviderProducer {
-
-    private final Map<String, TokenProvider> providers = new ConcurrentHashMap<>();
-    private Config config;
-
-    /** For the container's proxies. */
-    protected TokenProviderProducer() {
-    }
-
-    /** @param config the application's MicroProfile Config */
-    @Inject
-    public TokenProviderProducer(Config config) {
-        this.config = config;
-    }
 
     /** @return the default client's provider ({@code oauth.*} keys) */
     @Produces
@@ -62,9 +45,9 @@ public class TokenProviderProducer {
 
     /**
      * @param name a client name
-     * @return its provider, built from MicroProfile Config on first use and shared after
+     * @return its provider, from the application's {@link ClientRegistry} (the same the filter uses)
      */
     public TokenProvider provider(String name) {
-        return providers.computeIfAbsent(name, n -> MicroProfileTokenProviders.create(config, n));
+        return ClientRegistry.current().client(name);
     }
 }

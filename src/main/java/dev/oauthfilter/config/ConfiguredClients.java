@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The names of the clients configured in MicroProfile Config, for the readiness check. */
-public final class ConfiguredClients {
+final class ConfiguredClients {
 
     // a client exists when it names an endpoint, an identity, or propagation
     private static final Set<String> DEFINING = Set.of("token-url", "server-url", "oauth-server-url", "issuer",
@@ -23,7 +23,7 @@ public final class ConfiguredClients {
      * @param config the MicroProfile Config
      * @return the default client's name (when its keys are set) and every {@code oauth.<name>.*} client's, sorted
      */
-    public static Set<String> names(Config config) {
+    static Set<String> names(Config config) {
         Set<String> names = new TreeSet<>();
         for (String key : config.getPropertyNames()) {
             Matcher m = KEY.matcher(key);

@@ -67,7 +67,7 @@ final class ClientAssertions {
             switch (config.clientAuthMethod()) {
                 case CLIENT_SECRET_JWT:
                     algorithm = JWSAlgorithm.HS256;
-                    signer = new MACSigner(config.clientSecret().orElseThrow().reveal().getBytes(StandardCharsets.UTF_8));
+                    signer = new MACSigner(ClientSecrets.reveal(config).getBytes(StandardCharsets.UTF_8));
                     break;
                 case PRIVATE_KEY_JWT:
                     ClientKey key = config.clientKey().orElseThrow();

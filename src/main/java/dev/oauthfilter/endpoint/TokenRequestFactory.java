@@ -64,7 +64,7 @@ final class TokenRequestFactory {
         }
         if (config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
             append(body, "client_id", config.clientId());
-            append(body, "client_secret", config.clientSecret().orElseThrow().reveal());
+            append(body, "client_secret", ClientSecrets.reveal(config));
         }
         return body.toString();
     }
@@ -74,7 +74,8 @@ final class TokenRequestFactory {
     static String basic(OAuthClientConfig config) {
         boolean raw = config.layout().rawBasicCredentials();
         String id = raw ? config.clientId() : encode(config.clientId());
-        String secret = raw ? config.clientSecret().orElseThrow().reveal() : encode(config.clientSecret().orElseThrow().reveal());
+        String revealed = ClientSecrets.reveal(config);
+        String secret = raw ? revealed : encode(revealed);
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 

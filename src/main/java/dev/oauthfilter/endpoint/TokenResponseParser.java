@@ -205,7 +205,12 @@ final class TokenResponseParser {
         if (config.clientSecret().isEmpty()) {
             return text;
         }
-        String secret = config.clientSecret().get().reveal();
+        String secret;
+        try {
+            secret = ClientSecrets.reveal(config);
+        } catch (TokenException fileGoneSinceTheRequest) {
+            return text == null ? null : "[not shown: the secret to redact could not be read]";
+        }
         return text == null || secret.length() < 4 ? text : text.replace(secret, "[redacted]");
     }
 

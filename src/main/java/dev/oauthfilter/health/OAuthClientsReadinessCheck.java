@@ -1,13 +1,11 @@
 package dev.oauthfilter.health;
 
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientTokenProvider;
+import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.TokenException;
-import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.cache.RefreshingTokenProvider;
-import dev.oauthfilter.cdi.TokenProviderProducer;
-import dev.oauthfilter.config.ConfiguredClients;
+import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.config.MicroProfileClientConfigs;
-import dev.oauthfilter.jaxrs.PropagatingTokenProvider;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -32,16 +30,11 @@ import java.util.concurrent.TimeoutException;
 @Readiness
 public class OAuthClientsReadinessCheck implements HealthCheck {
 
-    private final TokenProviderProducer producer;
     private final Config config;
 
-    /**
-     * @param producer where the clients' providers come from
-     * @param config   the application's MicroProfile Config
-     */
+    /** @param config the application's MicroProfile Config */
     @Inject
-    public OAuthClientsReadinessCheck(TokenProviderProducer producer, Config config) {
-        this.producer = producer;
+    public OAuthClientsReadinessCheck(Config config) {
         this.config = config;
     }
 
@@ -50,8 +43,9 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
         Duration timeout = MicroProfileClientConfigs.duration(config, "health-timeout").orElse(Duration.ofSeconds(5));
         Map<String, Object> data = new LinkedHashMap<>();
         boolean up = true;
-        for (String client : ConfiguredClients.names(config)) {
-            String status = status(client, timeout);
+        ClientRegistry clients = ClientRegistry.current();
+        for (String client : clients.names()) {
+            String status = status(clients, client, timeout);
             data.put(client, status);
             up &= status.startsWith("UP");
         }
@@ -60,22 +54,23 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
                 : HealthCheckResponse.Status.DOWN, Optional.of(data));
     }
 
-    private String status(String client, Duration timeout) {
-        TokenProvider provider;
+    private String status(ClientRegistry clients, String client, Duration timeout) {
+        ClientTokenProvider provider;
         try {
-            provider = producer.provider(client);
+            provider = clients.client(client);
         } catch (TokenException e) {
             return "DOWN " + e.code();
         }
-        if (provider instanceof PropagatingTokenProvider) {
+        TokenStatus observed = provider.status();
+        if (observed.propagated()) {
             return "UP (propagation)";
         }
         CompletableFuture<AccessToken> token = CompletableFuture.supplyAsync(provider::token);
         try {
             AccessToken valid = token.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            long seconds = provider instanceof RefreshingTokenProvider
-                    ? ((RefreshingTokenProvider) provider).secondsUntilExpiry()
-                    : Duration.between(Clock.systemUTC().instant(), valid.expiresAt()).toSeconds();
+            long seconds = observed == TokenStatus.UNKNOWN
+                    ? Duration.between(Clock.systemUTC().instant(), valid.expiresAt()).toSeconds()
+                    : observed.secondsUntilExpiry();
             return "UP, token expires in " + seconds + " s";
         } catch (ExecutionException e) {
             return "DOWN " + (e.getCause() instanceof TokenException ? ((TokenException) e.getCause()).code()

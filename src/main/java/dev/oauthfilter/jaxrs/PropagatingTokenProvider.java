@@ -1,22 +1,24 @@
 package dev.oauthfilter.jaxrs;
 
 import dev.oauthfilter.AccessToken;
-import dev.oauthfilter.AllowedHosts;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.endpoint.JwtExpiry;
 
-import java.net.URI;
+import com.nimbusds.jwt.JWTParser;
+
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Token propagation (the seed SDK's {@code getAuthorizationHeaderFromIncomingRequest}): the bearer token of the
- * incoming request the current thread serves is forwarded to the outgoing call, only to the allowed hosts. Without
+ * incoming request being served is forwarded to the outgoing call (where to, the client's {@code ClientPolicy} says:
+ * propagating clients must name their allowed hosts). Without
  * one, the configured fallback client's token is used, or the call fails with {@code NO_INCOMING_TOKEN}.
  */
 public final class PropagatingTokenProvider implements TokenProvider {
@@ -25,19 +27,16 @@ public final class PropagatingTokenProvider implements TokenProvider {
     private static final String BEARER = "bearer ";
 
     private final String clientName;
-    private final AllowedHosts allowedHosts;
     private final TokenProvider fallback;
     private final Clock clock;
 
     /**
      * @param clientName   the client name, for messages and keys
-     * @param allowedHosts where the incoming token may be forwarded
      * @param fallback     whose token to use when there is no incoming one, or null to fail instead
      * @param clock        stamps the forwarded token
      */
-    public PropagatingTokenProvider(String clientName, AllowedHosts allowedHosts, TokenProvider fallback, Clock clock) {
+    public PropagatingTokenProvider(String clientName, TokenProvider fallback, Clock clock) {
         this.clientName = clientName;
-        this.allowedHosts = allowedHosts;
         this.fallback = fallback;
         this.clock = clock;
     }
@@ -50,7 +49,7 @@ public final class PropagatingTokenProvider implements TokenProvider {
                 .filter(token -> !token.isEmpty());
         if (incoming.isPresent()) {
             Instant now = clock.instant();
-            Instant exp = JwtExpiry.of(incoming.get());
+            Instant exp = expiry(incoming.get());
             // the expiry is only informative here: the service the token goes to decides
             return new AccessToken(incoming.get(), "Bearer", now, exp != null && exp.isAfter(now) ? exp
                     : now.plusSeconds(1), null);
@@ -65,9 +64,14 @@ public final class PropagatingTokenProvider implements TokenProvider {
                 .build();
     }
 
-    @Override
-    public boolean allowsTarget(URI target) {
-        return allowedHosts.allows(target);
+    /** The JWT's {@code exp}, unverified (the service the token goes to verifies it), or null. */
+    private static Instant expiry(String token) {
+        try {
+            Date exp = JWTParser.parse(token).getJWTClaimsSet().getExpirationTime();
+            return exp == null ? null : exp.toInstant();
+        } catch (ParseException | RuntimeException notAJwtWithExp) {
+            return null;
+        }
     }
 
     private String key(String setting) {

@@ -1,13 +1,15 @@
 package dev.oauthfilter.metrics;
 
-import dev.oauthfilter.cache.RefreshingTokenProvider;
-import dev.oauthfilter.cache.TokenEvents;
+import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.TokenStatus;
 import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -42,7 +44,11 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
 
     private final Supplier<MetricRegistry> lookup;
     private final String application;
-    private final Set<RefreshingTokenProvider> withoutGauges = ConcurrentHashMap.newKeySet();
+    // sources whose gauges wait for the registry, with their client names
+    private final Map<TokenStatus, String> withoutGauges = new ConcurrentHashMap<>();
+    // what this binding registered, removed when the application stops: a gauge holds its token source, and a
+    // server-wide application registry would otherwise keep the stopped application alive
+    private final Set<MetricID> registered = ConcurrentHashMap.newKeySet();
     private volatile MetricRegistry registry;
 
     /**
@@ -72,8 +78,8 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
     public void tokenRequest(String client, String outcome, Duration took) {
         MetricRegistry r = registry();
         if (r != null) {
-            r.counter(REQUESTS, tags(client, "outcome", outcome)).inc();
-            r.timer(DURATION, tags(client)).update(took);
+            r.counter(REQUESTS, registering(REQUESTS, tags(client, "outcome", outcome))).inc();
+            r.timer(DURATION, registering(DURATION, tags(client))).update(took);
         }
     }
 
@@ -81,7 +87,7 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
     public void backgroundRefresh(String client) {
         MetricRegistry r = registry();
         if (r != null) {
-            r.counter(REFRESHES, tags(client)).inc();
+            r.counter(REFRESHES, registering(REFRESHES, tags(client))).inc();
         }
     }
 
@@ -89,14 +95,29 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
     public void waited(String client) {
         MetricRegistry r = registry();
         if (r != null) {
-            r.counter(WAITERS, tags(client)).inc();
+            r.counter(WAITERS, registering(WAITERS, tags(client))).inc();
         }
     }
 
     @Override
-    public void providerCreated(RefreshingTokenProvider provider) {
-        withoutGauges.add(provider);
+    public void sourceCreated(String client, TokenStatus status) {
+        withoutGauges.put(status, client);
         registry();
+    }
+
+    @Override
+    public void closed() {
+        MetricRegistry r = registry;
+        withoutGauges.clear();
+        if (r != null) {
+            registered.forEach(r::remove);
+        }
+        registered.clear();
+    }
+
+    private Tag[] registering(Metadata metadata, Tag[] tags) {
+        registered.add(new MetricID(metadata.getName(), tags));
+        return tags;
     }
 
     private MetricRegistry registry() {
@@ -106,11 +127,11 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
             registry = r;
         }
         if (r != null && !withoutGauges.isEmpty()) {
-            for (RefreshingTokenProvider provider : withoutGauges) {
-                Tag[] tags = tags(provider.config().name());
-                r.gauge(HITS, provider, RefreshingTokenProvider::cacheHits, tags);
-                r.gauge(EXPIRY, provider, RefreshingTokenProvider::secondsUntilExpiry, tags);
-                withoutGauges.remove(provider);
+            for (Map.Entry<TokenStatus, String> source : withoutGauges.entrySet()) {
+                Tag[] tags = tags(source.getValue());
+                r.gauge(HITS, source.getKey(), TokenStatus::cacheHits, registering(HITS, tags));
+                r.gauge(EXPIRY, source.getKey(), TokenStatus::secondsUntilExpiry, registering(EXPIRY, tags));
+                withoutGauges.remove(source.getKey());
             }
         }
         return r;

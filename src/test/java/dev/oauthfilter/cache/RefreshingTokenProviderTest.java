@@ -1,11 +1,13 @@
 package dev.oauthfilter.cache;
 
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientTokenProvider;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.cache.TokenEvents;
+import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
@@ -290,11 +292,12 @@ class RefreshingTokenProviderTest {
             }
 
             @Override
-            public void providerCreated(RefreshingTokenProvider provider) {
-                events.add("created " + provider.config().name());
+            public void sourceCreated(String client, TokenStatus status) {
+                events.add("created " + client);
             }
         });
-        RefreshingTokenProvider tokens = (RefreshingTokenProvider) provider(cache);
+        ClientTokenProvider client = (ClientTokenProvider) provider(cache);
+        TokenProvider tokens = client;
         tokens.token();
         for (int i = 0; i < 5; i++) {
             tokens.token();
@@ -307,8 +310,8 @@ class RefreshingTokenProviderTest {
 
         assertThat(events).containsExactly("created default", "waited default", "request default success",
                 "refresh default", "request default TOKEN_ENDPOINT_ERROR");
-        assertThat(tokens.cacheHits()).isEqualTo(6);
-        assertThat(tokens.secondsUntilExpiry()).isEqualTo(50);
+        assertThat(client.status().cacheHits()).isEqualTo(6);
+        assertThat(client.status().secondsUntilExpiry()).isEqualTo(50);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.LogCapture;
@@ -102,8 +103,8 @@ class TokenProviderProducerTest {
     }
 
     @Test
-    void theFilterRegisteredByClassFindsTheSameProvidersThroughCdi() {
-        assertThat(CdiTokenProviders.find("billing")).containsSame(billingTokens);
+    void theFilterRegisteredByClassFindsTheSameClientsAsCdiInTheRegistry() {
+        assertThat(ClientRegistry.current().client("billing")).isSameAs(billingTokens);
 
         Client client = ClientBuilder.newClient().register(OAuthClientFilter.class);
         try {

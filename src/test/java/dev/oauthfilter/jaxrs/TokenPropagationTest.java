@@ -3,7 +3,7 @@ package dev.oauthfilter.jaxrs;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.MicroProfileTokenProviders;
+import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
@@ -57,7 +57,7 @@ class TokenPropagationTest {
     }
 
     private TokenProvider provider(Map<String, String> properties) {
-        return MicroProfileTokenProviders.create(TestConfigs.of(properties), "users");
+        return ClientRegistry.of(TestConfigs.of(properties)).client("users");
     }
 
     @Test

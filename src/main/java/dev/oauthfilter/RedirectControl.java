@@ -1,4 +1,4 @@
-package dev.oauthfilter.jaxrs;
+package dev.oauthfilter;
 
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientRequestContext;
@@ -20,10 +20,10 @@ import java.util.logging.Logger;
  * request of a RESTEasy client the engine's redirect following is switched off, and what the application had chosen
  * is kept as a client property, read by every later request of that client.
  */
-public final class RedirectControl {
+final class RedirectControl {
 
     /** Jersey's {@code ClientProperties.FOLLOW_REDIRECTS}, named here so that nothing depends on Jersey. */
-    public static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
+    static final String JERSEY_FOLLOW_REDIRECTS = "jersey.config.client.followRedirects";
 
     private static final String ENGINE_FOLLOWED = "dev.oauthfilter.engineFollowedRedirects";
     private static final Logger LOG = Logger.getLogger(RedirectControl.class.getName());
@@ -43,7 +43,7 @@ public final class RedirectControl {
      * @param request a request about to be sent
      * @return whether the application asked for redirects to be followed (which the filter then does)
      */
-    public static boolean takeOver(ClientRequestContext request) {
+    static boolean takeOver(ClientRequestContext request) {
         Client client = request.getClient();
         Optional<Method> httpEngine = client == null ? Optional.empty() : HTTP_ENGINE.get(client.getClass());
         if (httpEngine.isPresent()) {

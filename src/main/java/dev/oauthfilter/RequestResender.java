@@ -1,6 +1,5 @@
-package dev.oauthfilter.jaxrs;
+package dev.oauthfilter;
 
-import dev.oauthfilter.OAuthClientFilter;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
@@ -43,7 +42,7 @@ import java.util.Set;
  * every request filter ran. The new client follows no redirect; the final answer's body is streamed to the caller and
  * the client closed with it.
  */
-public final class RequestResender {
+final class RequestResender {
 
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final Set<String> NEVER_COPIED = Set.of("authorization", "content-length", "host");
@@ -63,7 +62,7 @@ public final class RequestResender {
      * @param request a request that was sent
      * @return whether sending it again is safe: an idempotent method, and an entity that can be written again
      */
-    public static boolean isReplayable(ClientRequestContext request) {
+    static boolean isReplayable(ClientRequestContext request) {
         return IDEMPOTENT.contains(request.getMethod().toUpperCase(Locale.ROOT)) && entityReplayable(request);
     }
 
@@ -71,7 +70,7 @@ public final class RequestResender {
      * @param request a request that was sent
      * @return whether its entity, if any, can be written a second time (not a stream, reader or streaming output)
      */
-    public static boolean entityReplayable(ClientRequestContext request) {
+    static boolean entityReplayable(ClientRequestContext request) {
         Object entity = request.hasEntity() ? request.getEntity() : null;
         return !(entity instanceof InputStream || entity instanceof Reader || entity instanceof StreamingOutput);
     }
@@ -88,7 +87,7 @@ public final class RequestResender {
      * @return the answer, open: {@link Answer#replace} hands its body on, {@link Answer#close} discards it
      * @throws ProcessingException when the request could not be sent
      */
-    public static Answer send(ClientRequestContext request, URI uri, String method, boolean withEntity,
+    static Answer send(ClientRequestContext request, URI uri, String method, boolean withEntity,
                               boolean sameOrigin, String authorization) {
         Client client = newClient(request);
         try {
@@ -174,7 +173,7 @@ public final class RequestResender {
      * @param location its {@code Location} header
      * @return the absolute redirect target, or null when there is none or it is not a URI
      */
-    public static URI redirectTarget(URI base, String location) {
+    static URI redirectTarget(URI base, String location) {
         if (location == null || location.isBlank()) {
             return null;
         }
@@ -187,7 +186,7 @@ public final class RequestResender {
     }
 
     /** The answer of a request sent again: open until {@link #replace} hands its body on or {@link #close}. */
-    public static final class Answer implements AutoCloseable {
+    static final class Answer implements AutoCloseable {
         private final Client client;
         private final Response response;
 

@@ -1,0 +1,123 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.AllowedHosts;
+import dev.oauthfilter.ClientPolicy;
+import dev.oauthfilter.ClientTokenProvider;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.TokenStatus;
+import dev.oauthfilter.jaxrs.PropagatingTokenProvider;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The application's clients, by name, as MicroProfile Config describes them ({@code oauth.*} for the default client,
+ * {@code oauth.<name>.*} for a named one): each built on first use and kept. The one place where the filter, the CDI
+ * producer and the readiness check find a client. A client is its own client-credentials token (from a token source
+ * of {@link TokenCache#shared()}, shared with any client of the same endpoint and credentials) or, with
+ * {@code propagate=true}, the incoming request's bearer token; either way with its own rules ({@link ClientPolicy}).
+ *
+ * <pre>{@code
+ * ClientTokenProvider billing = ClientRegistry.current().client("billing");
+ * }</pre>
+ */
+public final class ClientRegistry {
+
+    private static final Object CURRENT_LOCK = new Object();
+    private static Config currentConfig;
+    private static ClientRegistry current;
+
+    private final Config config;
+    private final Map<String, ClientTokenProvider> clients = new ConcurrentHashMap<>();
+
+    private ClientRegistry(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * @param config a MicroProfile Config
+     * @return a registry of the clients it describes
+     */
+    public static ClientRegistry of(Config config) {
+        return new ClientRegistry(config);
+    }
+
+    /** @return the registry of the application's MicroProfile Config ({@code ConfigProvider.getConfig()}) */
+    public static ClientRegistry current() {
+        Config config = ConfigProvider.getConfig();
+        synchronized (CURRENT_LOCK) {
+            if (current == null || currentConfig != config) {
+                current = new ClientRegistry(config);
+                currentConfig = config;
+            }
+            return current;
+        }
+    }
+
+    /** Forgets the current registry (the application stops). */
+    public static void release() {
+        synchronized (CURRENT_LOCK) {
+            current = null;
+            currentConfig = null;
+        }
+    }
+
+    /**
+     * @param name a client name
+     * @return the client, built on first use
+     * @throws TokenException when its settings are missing or bad
+     */
+    public ClientTokenProvider client(String name) {
+        ClientTokenProvider client = clients.get(name);
+        return client != null ? client : clients.computeIfAbsent(name, this::create);
+    }
+
+    /** @return the names of the clients the configuration describes (the default one when its keys are set) */
+    public Set<String> names() {
+        return ConfiguredClients.names(config);
+    }
+
+    /** @return the MicroProfile Config the registry reads */
+    public Config config() {
+        return config;
+    }
+
+    private ClientTokenProvider create(String name) {
+        Settings s = new Settings(config, name);
+        if (!s.bool("propagate").orElse(false)) {
+            return (ClientTokenProvider) TokenProvider.of(MicroProfileClientConfigs.read(config, name));
+        }
+        List<String> hosts = s.list("allowed-hosts");
+        if (hosts.isEmpty()) {
+            throw s.invalid("allowed-hosts", "must name where incoming tokens may be forwarded when "
+                    + s.key("propagate") + "=true");
+        }
+        for (String host : hosts) {
+            String problem = AllowedHosts.problemWith(host);
+            if (problem != null) {
+                throw s.invalid("allowed-hosts", problem);
+            }
+        }
+        String fallback = s.string("propagate-fallback").orElse("error");
+        TokenProvider fallbackProvider;
+        switch (fallback) {
+            case "error":
+                fallbackProvider = null;
+                break;
+            case "client-credentials":
+                fallbackProvider = TokenProvider.of(MicroProfileClientConfigs.read(config, name));
+                break;
+            default:
+                throw s.invalid("propagate-fallback", "'" + fallback + "' is neither error nor client-credentials");
+        }
+        return new ClientTokenProvider(name, ClientPolicy.of(AllowedHosts.of(hosts), false),
+                new PropagatingTokenProvider(name, fallbackProvider, Clock.systemUTC()), TokenStatus.PROPAGATED);
+    }
+}
