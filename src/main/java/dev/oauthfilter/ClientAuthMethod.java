@@ -24,11 +24,6 @@ public enum ClientAuthMethod {
      */
     MCA_CERTIFICATE;
 
-    /** @return the name used in configuration, e.g. {@code client_secret_basic} */
-    public String configValue() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /**
      * Parses a configuration value such as {@code client_secret_post} (case-insensitive, {@code -} or {@code _}).
      *

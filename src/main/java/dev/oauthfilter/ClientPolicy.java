@@ -38,7 +38,7 @@ public final class ClientPolicy {
 
     /** @return the rules of a configuration ({@code allowed-hosts}, {@code retry-on-unauthorized}) */
     static ClientPolicy of(OAuthClientConfig config) {
-        return new ClientPolicy(config.allowedTargets(), config.retryOnUnauthorized());
+        return new ClientPolicy(config.allowedHostsRule(), config.retryOnUnauthorized());
     }
 
     /**

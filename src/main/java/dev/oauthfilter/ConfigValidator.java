@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.List;
 
 /** The checks behind {@link OAuthClientConfig.Builder#build()}: one precise message per bad setting. */
 final class ConfigValidator {
@@ -141,7 +142,7 @@ final class ConfigValidator {
         }
     }
 
-    void allowedTargets(java.util.List<String> targets) {
+    void allowedHosts(List<String> targets) {
         for (String target : targets) {
             String problem = AllowedHosts.problemWith(target);
             if (problem != null) {

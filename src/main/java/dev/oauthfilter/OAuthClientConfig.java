@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
+import java.nio.file.Path;
 
 /**
  * The immutable description of one OAuth 2.0 client-credentials client: where its token endpoint is, how it
@@ -46,7 +47,7 @@ public final class OAuthClientConfig {
     private final List<String> resources;
     private final Map<String, String> extraParameters;
     private final Timing timing;
-    private final AllowedHosts allowedTargets;
+    private final AllowedHosts allowedHosts;
     private final SSLContext sslContext;
     private final boolean retryOnUnauthorized;
     private final int cacheSize;
@@ -70,7 +71,7 @@ public final class OAuthClientConfig {
         this.resources = List.copyOf(b.resources);
         this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
         this.timing = new Timing(b);
-        this.allowedTargets = new AllowedHosts(b.allowedTargets);
+        this.allowedHosts = new AllowedHosts(b.allowedHosts);
         this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.cacheSize = b.cacheSize;
@@ -212,7 +213,7 @@ public final class OAuthClientConfig {
 
     /** @return the hosts / base URIs this client's tokens may be sent to; empty means no restriction */
     public List<String> allowedHosts() {
-        return allowedTargets.entries();
+        return allowedHosts.entries();
     }
 
     /**
@@ -220,7 +221,7 @@ public final class OAuthClientConfig {
      * @return whether this client's token may be sent there ({@link #allowedHosts()})
      */
     public boolean allowsTarget(URI target) {
-        return allowedTargets.allows(target);
+        return allowedHosts.allows(target);
     }
 
     /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
@@ -268,8 +269,8 @@ public final class OAuthClientConfig {
     }
 
     /** @return the allowed hosts as parsed */
-    AllowedHosts allowedTargets() {
-        return allowedTargets;
+    AllowedHosts allowedHostsRule() {
+        return allowedHosts;
     }
 
     @Override
@@ -281,7 +282,7 @@ public final class OAuthClientConfig {
                 + (audience == null ? "" : ", audience=" + audience)
                 + (resources.isEmpty() ? "" : ", resources=" + resources)
                 + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
-                + (allowedTargets.entries().isEmpty() ? "" : ", allowedHosts=" + allowedTargets.entries()) + "]";
+                + (allowedHosts.entries().isEmpty() ? "" : ", allowedHosts=" + allowedHosts.entries()) + "]";
     }
 
     private static final class Timing {
@@ -350,7 +351,7 @@ public final class OAuthClientConfig {
         private Duration retryBackoff = Duration.ofMillis(200);
         private Duration failureCooldown = Duration.ofSeconds(2);
         private Duration maxRetryAfter = Duration.ofMinutes(5);
-        private final List<String> allowedTargets = new ArrayList<>();
+        private final List<String> allowedHosts = new ArrayList<>();
         private boolean retryOnUnauthorized = true;
         private SSLContext sslContext;
         private int cacheSize = 100;
@@ -427,7 +428,7 @@ public final class OAuthClientConfig {
          * @param file a file holding the client secret, read on every token request (a rotated secret is picked up
          *             without a restart); replaces a secret set before
          */
-        public Builder clientSecretFile(java.nio.file.Path file) {
+        public Builder clientSecretFile(Path file) {
             if (file != null) {
                 this.clientSecret = Secret.fromFile(file);
             }
@@ -539,7 +540,7 @@ public final class OAuthClientConfig {
          *               to anywhere else get no token
          */
         public Builder allowedHost(String target) {
-            this.allowedTargets.add(Objects.requireNonNull(target, "target").strip());
+            this.allowedHosts.add(Objects.requireNonNull(target, "target").strip());
             return this;
         }
 
@@ -600,7 +601,7 @@ public final class OAuthClientConfig {
             validator.notNegative(retryBackoff, "retry-backoff");
             validator.notNegative(failureCooldown, "failure-cooldown");
             validator.notNegative(maxRetryAfter, "max-retry-after");
-            validator.allowedTargets(allowedTargets);
+            validator.allowedHosts(allowedHosts);
             validator.atLeastOne(maxAttempts, "max-attempts");
             validator.atLeastOne(cacheSize, "cache-size");
             validator.extraParameters(extraParameters.keySet());

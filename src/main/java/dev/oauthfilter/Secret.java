@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A secret value (client secret) that never shows itself in {@code toString()}, logs or exception messages. It is
@@ -73,8 +74,8 @@ public final class Secret {
     }
 
     /** @return the file the secret is read from, if it is kept in one */
-    public java.util.Optional<Path> file() {
-        return java.util.Optional.ofNullable(file);
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
     }
 
     // Constant-time comparison: a cache lookup must not become a timing oracle for the secret. Two file secrets are

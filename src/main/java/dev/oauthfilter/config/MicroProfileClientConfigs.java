@@ -6,6 +6,9 @@ import dev.oauthfilter.Secret;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import org.eclipse.microprofile.config.Config;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.time.Duration;
 
 /**
  * Reads a client's settings from MicroProfile Config: {@code oauth.<setting>} for the default client,
@@ -41,8 +44,8 @@ public final class MicroProfileClientConfigs {
         s.uri("discovery-url").ifPresent(b::discoveryUrl);
         s.string("client-id").ifPresent(b::clientId);
         s.string("client-secret").ifPresent(b::clientSecret);
-        s.string("client-secret-file").ifPresent(file -> b.clientSecretFile(java.nio.file.Path.of(file)));
-        s.string("client-auth-method").map(MicroProfileClientConfigs::authMethod).ifPresent(b::clientAuthMethod);
+        s.string("client-secret-file").ifPresent(file -> b.clientSecretFile(Path.of(file)));
+        s.string("client-auth-method").map(ClientAuthMethod::fromConfigValue).ifPresent(b::clientAuthMethod);
         clientKey(s).ifPresent(b::clientKey);
         s.string("scope").ifPresent(b::scope);
         s.string("audience").ifPresent(b::audience);
@@ -59,7 +62,7 @@ public final class MicroProfileClientConfigs {
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.integer("cache-size").ifPresent(b::cacheSize);
-        s.string("tls.trust-store").ifPresent(store -> b.sslContext(TrustStores.sslContext(s, java.nio.file.Path.of(store),
+        s.string("tls.trust-store").ifPresent(store -> b.sslContext(TrustStores.sslContext(s, Path.of(store),
                 s.string("tls.trust-store-password").orElse(null), s.string("tls.trust-store-type").orElse("PKCS12"))));
         s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
         String paramsPrefix = s.key(PARAMS);
@@ -78,23 +81,19 @@ public final class MicroProfileClientConfigs {
      * @return its value as a duration ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, seconds, or ISO-8601)
      * @throws TokenException with {@code INVALID_SETTING} naming the key when it is not a duration
      */
-    public static java.util.Optional<java.time.Duration> duration(Config config, String setting) {
+    public static Optional<Duration> duration(Config config, String setting) {
         return new Settings(config, OAuthClientConfig.DEFAULT_NAME).duration(setting);
     }
 
     /** {@code key-store} (+ password, type, alias) or {@code private-key-file} (+ {@code certificate-file}). */
-    private static java.util.Optional<ClientKey> clientKey(Settings s) {
-        java.util.Optional<ClientKey> key = s.string("key-store").map(store -> ClientKey.fromKeyStore(
-                java.nio.file.Path.of(store), s.string("key-store-password").map(Secret::of).orElse(null),
+    private static Optional<ClientKey> clientKey(Settings s) {
+        Optional<ClientKey> key = s.string("key-store").map(store -> ClientKey.fromKeyStore(
+                Path.of(store), s.string("key-store-password").map(Secret::of).orElse(null),
                 s.string("key-alias").orElse(null), s.string("key-store-type").orElse("PKCS12")));
         if (key.isEmpty()) {
-            key = s.string("private-key-file").map(file -> ClientKey.fromPem(java.nio.file.Path.of(file),
-                    s.string("certificate-file").map(java.nio.file.Path::of).orElse(null)));
+            key = s.string("private-key-file").map(file -> ClientKey.fromPem(Path.of(file),
+                    s.string("certificate-file").map(Path::of).orElse(null)));
         }
         return key.map(k -> s.string("key-id").map(k::withKeyId).orElse(k));
-    }
-
-    private static ClientAuthMethod authMethod(String value) {
-        return ClientAuthMethod.fromConfigValue(value);
     }
 }

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
 final class TokenEndpointLocator {
 
     private static final Logger LOG = Logger.getLogger(TokenEndpointLocator.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final OAuthClientConfig config;
     private final Supplier<HttpClient> http;

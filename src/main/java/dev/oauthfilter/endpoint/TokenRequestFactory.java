@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.time.Clock;
 
 /** Builds the client-credentials token request for a configuration. */
 final class TokenRequestFactory {
@@ -17,7 +18,7 @@ final class TokenRequestFactory {
     private final OAuthClientConfig config;
     private final ClientAssertions assertions;
 
-    TokenRequestFactory(OAuthClientConfig config, java.time.Clock clock) {
+    TokenRequestFactory(OAuthClientConfig config, Clock clock) {
         this.config = config;
         this.assertions = new ClientAssertions(config, clock);
     }

@@ -30,7 +30,7 @@ final class TokenResponseParser {
 
     static final Duration MAX_LIFETIME = Duration.ofDays(365);
     private static final Set<String> RETRYABLE_OAUTH_ERRORS = Set.of("temporarily_unavailable", "server_error");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final OAuthClientConfig config;
     private final Clock clock;

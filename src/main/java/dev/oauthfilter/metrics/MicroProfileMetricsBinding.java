@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reports {@link TokenEvents} to a MicroProfile Metrics registry:
@@ -63,7 +65,7 @@ public final class MicroProfileMetricsBinding implements TokenEvents {
     }
 
     private Tag[] tags(String client, String... more) {
-        java.util.List<Tag> tags = new java.util.ArrayList<>();
+        List<Tag> tags = new ArrayList<>();
         if (application != null) {
             tags.add(new Tag("app", application));
         }
