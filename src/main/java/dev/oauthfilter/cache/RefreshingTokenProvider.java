@@ -17,20 +17,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A {@link TokenProvider} that caches one token and refreshes it before it expires.
  *
- * <p>The fast path reads one volatile field and the clock: no lock, no allocation. A STALE token is served while
- * exactly one refresh runs on the executor; only an EXPIRED or missing token makes callers wait, all of them on the
- * same single request, for at most the acquisition timeout. A failed refresh is never cached as a token: while the
- * old token is still usable it keeps being served and the refresh is retried with backoff; waiters all receive
- * the failure.
+ * <p>Its whole state (the token and when it turns STALE and EXPIRED, the request in flight, the failures so far) is
+ * one immutable {@link State} in one {@link AtomicReference}: every transition is a compare-and-set from one state to
+ * the next, so no two fields can disagree. The fast path reads that reference and the clock: no lock, no allocation.
+ * A STALE token is served while exactly one refresh runs on the executor; only an EXPIRED or missing token makes
+ * callers wait, all of them on the same single request, for at most the acquisition timeout. A failed refresh is
+ * never cached as a token: while the old token is still usable it keeps being served and the refresh is retried with
+ * backoff; waiters all receive the failure, and callers without a token get it at once for the cooldown. Retries
+ * within one acquisition are the token source's ({@link RetryingTokenSource}).
  */
 public final class RefreshingTokenProvider implements TokenProvider, TokenStatus {
 
@@ -44,36 +47,53 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     private final TokenSource source;
     private final Clock clock;
     private final Executor executor;
-    private final AtomicReference<CompletableFuture<RefreshPlan>> inFlight = new AtomicReference<>();
-    private final AtomicInteger failedRefreshes = new AtomicInteger();
-    private final AtomicReference<RefreshPlan> current = new AtomicReference<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
     private final LongAdder cacheHits = new LongAdder();
     private volatile TokenEvents events = TokenEvents.NONE;
     // counting hits costs the cached path a few ns (more under contention): only when someone listens
     private volatile boolean countHits;
-    private volatile RecentFailure recentFailure;
     private volatile long lastUsedMillis;
 
-    /** The failure of the last acquisition, served to callers without a usable token until {@code until}. */
-    private static final class RecentFailure {
-        final TokenException failure;
-        final long until;
+    /**
+     * The provider's state: a token and its plan (or none), the request in flight (or none), how many background
+     * refreshes failed in a row, and the failure served to callers without a token until {@code failedUntil}.
+     */
+    private static final class State {
+        static final State EMPTY = new State(null, null, 0, null, 0);
 
-        RecentFailure(TokenException failure, long until) {
+        final RefreshPlan plan;
+        final CompletableFuture<RefreshPlan> inFlight;
+        final int failedRefreshes;
+        final TokenException failure;
+        final long failedUntil;
+
+        State(RefreshPlan plan, CompletableFuture<RefreshPlan> inFlight, int failedRefreshes, TokenException failure,
+              long failedUntil) {
+            this.plan = plan;
+            this.inFlight = inFlight;
+            this.failedRefreshes = failedRefreshes;
             this.failure = failure;
-            this.until = until;
+            this.failedUntil = failedUntil;
+        }
+
+        State requesting(CompletableFuture<RefreshPlan> request) {
+            return new State(plan, request, failedRefreshes, failure, failedUntil);
+        }
+
+        State withoutToken() {
+            return new State(null, inFlight, failedRefreshes, failure, failedUntil);
         }
     }
 
     /**
      * @param config   the client (timeouts, refresh window, retries)
-     * @param source   where new tokens come from
+     * @param source   one token request (retries are added here, see {@link RetryingTokenSource})
      * @param clock    decides FRESH / STALE / EXPIRED
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
     public RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
         this.config = config;
-        this.source = source;
+        this.source = new RetryingTokenSource(config, source, () -> events);
         this.clock = clock;
         this.executor = executor;
         this.lastUsedMillis = clock.millis();
@@ -83,9 +103,10 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     public AccessToken token() {
         long now = clock.millis();
         touch(now);
-        RefreshPlan plan = current.get();
+        State current = state.get();
+        RefreshPlan plan = current.plan;
         if (plan != null && plan.isUsable(now)) {
-            if (plan.shouldRefresh(now) && inFlight.get() == null) {
+            if (plan.shouldRefresh(now) && current.inFlight == null) {
                 startRefresh(false);
             }
             if (countHits) {
@@ -93,10 +114,9 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
             }
             return plan.token;
         }
-        RecentFailure failed = recentFailure;
-        if (failed != null && now < failed.until) {
+        if (current.failure != null && now < current.failedUntil) {
             // the endpoint just failed: do not let every caller hammer it; they share that failure for a moment
-            throw failed.failure.forCaller();
+            throw current.failure.forCaller();
         }
         events.waited(config.name());
         return await(startRefresh(true));
@@ -117,13 +137,13 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     /** @return seconds until the cached token expires (0 when there is none) */
     @Override
     public long secondsUntilExpiry() {
-        RefreshPlan plan = current.get();
+        RefreshPlan plan = state.get().plan;
         return plan == null ? 0 : Math.max(0, (plan.token.expiresAt().toEpochMilli() - clock.millis()) / 1000);
     }
 
     @Override
     public boolean invalidate(AccessToken rejected) {
-        RefreshPlan plan = current.get();
+        RefreshPlan plan = state.get().plan;
         if (plan == null || plan.token != rejected) {
             return true;
         }
@@ -132,7 +152,8 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
                     + " keeping it (check the audience, scope or roles the protected service expects)");
             return false;
         }
-        if (current.compareAndSet(plan, null)) {
+        State before = state.getAndUpdate(s -> s.plan == plan ? s.withoutToken() : s);
+        if (before.plan == plan) {
             LOG.fine(() -> "client '" + config.name() + "': dropped rejected " + rejected);
         }
         return true;
@@ -157,21 +178,18 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
 
     private CompletableFuture<RefreshPlan> startRefresh(boolean needed) {
         while (true) {
-            CompletableFuture<RefreshPlan> running = inFlight.get();
-            if (running != null) {
-                return running;
+            State current = state.get();
+            if (current.inFlight != null) {
+                return current.inFlight;
+            }
+            // Another request may have finished since the caller looked: do not repeat it.
+            long now = clock.millis();
+            if (current.plan != null && (needed ? current.plan.isUsable(now) : !current.plan.shouldRefresh(now))) {
+                return CompletableFuture.completedFuture(current.plan);
             }
             CompletableFuture<RefreshPlan> mine = new CompletableFuture<>();
-            if (!inFlight.compareAndSet(null, mine)) {
+            if (!state.compareAndSet(current, current.requesting(mine))) {
                 continue;
-            }
-            // Another request may have finished between our read of `current` and the CAS: do not repeat it.
-            RefreshPlan latest = current.get();
-            long now = clock.millis();
-            if (latest != null && (needed ? latest.isUsable(now) : !latest.shouldRefresh(now))) {
-                inFlight.compareAndSet(mine, null);
-                mine.complete(latest);
-                return mine;
             }
             if (!needed) {
                 events.backgroundRefresh(config.name());
@@ -187,20 +205,16 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     }
 
     private void refresh(CompletableFuture<RefreshPlan> mine) {
-        // Whatever happens in here, the in-flight request is cleared and completed (finally): a request left
-        // pending would make every later caller wait out its acquisition timeout, for ever.
+        // Whatever happens in here, the request leaves the state and is completed (finally): a request left pending
+        // would make every later caller wait out its acquisition timeout, for ever.
         try {
-            RefreshPlan plan = RefreshPlan.of(acquire(), config.refreshBefore());
-            current.set(plan);
-            recentFailure = null;
-            failedRefreshes.set(0);
-            inFlight.compareAndSet(mine, null);
+            RefreshPlan plan = RefreshPlan.of(source.fetch(config.acquisitionTimeout()), config.refreshBefore());
+            finish(mine, s -> new State(plan, null, 0, null, 0));
             mine.complete(plan);
         } catch (TokenException e) {
             try {
-                keepServingAfter(e);
+                failed(mine, e);
             } finally {
-                inFlight.compareAndSet(mine, null);
                 mine.completeExceptionally(e);
             }
         } catch (RuntimeException e) {
@@ -210,121 +224,61 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
             LOG.log(Level.FINE, "client '" + config.name() + "': the unexpected failure", e);
         } finally {
             if (!mine.isDone()) {
-                inFlight.compareAndSet(mine, null);
+                finish(mine, s -> s.requesting(null));
                 mine.completeExceptionally(TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
                         .message("unexpected failure while obtaining a token").build());
             }
         }
     }
 
-    private void keepServingAfter(TokenException failure) {
+    /** Replaces the state that holds {@code request} as in flight by the next one; any other state is left alone. */
+    private State finish(CompletableFuture<RefreshPlan> request, UnaryOperator<State> next) {
+        return state.updateAndGet(s -> s.inFlight == request ? next.apply(s) : s);
+    }
+
+    /**
+     * After a failed acquisition: with a still usable token, it keeps being served and the next background attempt
+     * is put off (backoff, or the server's Retry-After up to {@code max-retry-after}); without one, callers get this
+     * failure at once for the cooldown.
+     */
+    private void failed(CompletableFuture<RefreshPlan> request, TokenException failure) {
         long now = clock.millis();
-        RefreshPlan plan = current.get();
-        if (plan == null || !plan.isUsable(now)) {
-            long cooldown = Math.max(millis(config.failureCooldown()), retryAfterMillis(failure));
-            recentFailure = new RecentFailure(failure, saturatedSum(now, cooldown));
+        long retryAfter = Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter());
+        long cooldown = Math.max(Durations.millis(config.failureCooldown()), retryAfter);
+        long jitter = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+        State next = finish(request, s -> {
+            if (s.plan == null || !s.plan.isUsable(now)) {
+                return new State(s.plan, null, s.failedRefreshes, failure, Durations.saturatedSum(now, cooldown));
+            }
+            int failures = s.failedRefreshes + 1;
+            long delay = Math.max(backoffMillis(failures, jitter), retryAfter);
+            return new State(s.plan.retryAt(Durations.saturatedSum(now, delay)), null, failures, s.failure,
+                    s.failedUntil);
+        });
+        if (next.plan == null || !next.plan.isUsable(now)) {
             LOG.warning(() -> failure.getMessage() + "; callers without a token get this failure for the next "
                     + cooldown + " ms");
-            return;
+        } else {
+            long delay = next.plan.nextAttemptAt - now;
+            LOG.warning(() -> failure.getMessage() + "; still serving the current token (valid for "
+                    + (next.plan.expiredAt - now) / 1000 + " s), next refresh attempt in " + delay + " ms");
         }
-        int failures = failedRefreshes.incrementAndGet();
+    }
+
+    /** 1 s, 2 s, 4 s ... up to 30 s after the n-th failure in a row, with jitter in [backoff / 2, backoff]. */
+    private static long backoffMillis(int failures, long random) {
         long backoff = Math.min(MAX_REFRESH_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
-        long delay = Math.max(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1),
-                retryAfterMillis(failure));
-        current.compareAndSet(plan, plan.retryAt(saturatedSum(now, delay)));
-        LOG.warning(() -> failure.getMessage() + "; still serving the current token (valid for "
-                + (plan.expiredAt - now) / 1000 + " s), next refresh attempt in " + delay + " ms");
-    }
-
-    /** Requests a token, retrying transient failures with backoff, within the acquisition timeout. */
-    private AccessToken acquire() {
-        // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
-        long start = System.nanoTime();
-        long timeout = nanos(config.acquisitionTimeout());
-        for (int attempt = 1; ; attempt++) {
-            long started = System.nanoTime();
-            try {
-                AccessToken token = fetch(Duration.ofNanos(Math.max(1, timeout - (started - start))));
-                events.tokenRequest(config.name(), "success", Duration.ofNanos(System.nanoTime() - started));
-                return token;
-            } catch (TokenException e) {
-                events.tokenRequest(config.name(), e.code(), Duration.ofNanos(System.nanoTime() - started));
-                if (!e.isRetryable() || attempt >= config.maxAttempts()) {
-                    throw e;
-                }
-                long delay = retryDelayNanos(attempt, e);
-                if (saturatedSum(System.nanoTime() - start, delay) >= timeout) {
-                    throw e;
-                }
-                LOG.fine(() -> "client '" + config.name() + "': " + e.getMessage() + "; retrying in "
-                        + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
-                sleep(delay, e);
-            }
-        }
-    }
-
-    /** One token request; a failure that is not a TokenException is one (INTERNAL_ERROR), with its cooldown. */
-    private AccessToken fetch(Duration timeout) {
-        try {
-            return source.fetch(timeout);
-        } catch (TokenException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // one WARNING follows (with the cooldown); the stack trace only at FINE
-            LOG.log(Level.FINE, "client '" + config.name() + "': unexpected failure of a token request", e);
-            throw TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
-                    .message("unexpected failure while obtaining a token (" + e.getClass().getName() + ")")
-                    .cause(e).build();
-        }
-    }
-
-    private long retryDelayNanos(int attempt, TokenException failure) {
-        long first = nanos(config.retryBackoff());
-        int doublings = Math.min(attempt - 1, 20);
-        long base = first > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : first << doublings;
-        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        return Math.max(jittered, TimeUnit.MILLISECONDS.toNanos(retryAfterMillis(failure)));
-    }
-
-    /** The server's Retry-After, at most {@code max-retry-after}. */
-    private long retryAfterMillis(TokenException failure) {
-        Duration asked = failure.retryAfter().orElse(Duration.ZERO);
-        Duration limit = config.maxRetryAfter();
-        return millis(asked.compareTo(limit) > 0 ? limit : asked);
-    }
-
-    private static long millis(Duration duration) {
-        return duration.isNegative() ? 0 : duration.getSeconds() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE
-                : duration.toMillis();
-    }
-
-    private static long nanos(Duration duration) {
-        return duration.isNegative() ? 0 : duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
-                : duration.toNanos();
-    }
-
-    private static long saturatedSum(long a, long b) {
-        long sum = a + b;
-        // overflow only when both have the same sign and the sum's differs
-        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
-    }
-
-    private void sleep(long nanos, TokenException pending) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw pending;
-        }
+        return backoff / 2 + Math.floorMod(random, backoff / 2 + 1);
     }
 
     private AccessToken await(CompletableFuture<RefreshPlan> request) {
         Duration timeout = config.acquisitionTimeout();
         try {
-            return request.get(nanos(timeout), TimeUnit.NANOSECONDS).token;
+            return request.get(Durations.nanos(timeout), TimeUnit.NANOSECONDS).token;
         } catch (TimeoutException e) {
             throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                    .message("no token within the acquisition timeout of " + millis(timeout) + " ms").build();
+                    .message("no token within the acquisition timeout of " + Durations.millis(timeout) + " ms")
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
@@ -336,7 +290,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
 
     @Override
     public String toString() {
-        RefreshPlan plan = current.get();
+        RefreshPlan plan = state.get().plan;
         return "RefreshingTokenProvider[client=" + config.name() + ", token="
                 + (plan == null ? "none" : plan.token) + "]";
     }
