@@ -1,8 +1,10 @@
 package dev.oauthfilter.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +41,9 @@ public final class VcapServicesConfigSource implements ConfigSource {
 
     private static final Logger LOG = Logger.getLogger(VcapServicesConfigSource.class.getName());
     /** Trailing content ({@code {...} junk}) is malformed too, not silently ignored. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    // a shared buffer pool, not Jackson's per-thread cache, which would keep a stopped application alive (see Json)
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final List<String> PRODUCTS = List.of("AdvancedMobileAccess", "AppID");
     private static final Map<String, String> CREDENTIAL_KEYS = credentialKeys();

@@ -31,6 +31,10 @@ class RedeployLeakIT {
     @Test
     void restartingTheApplicationLeavesNoThreadAndNoCopyOfTheLibraryBehind() throws Exception {
         try (LibertyJmx jmx = LibertyJmx.connect()) {
+            // two restarts before the baseline: Liberty's shared java.util.logging loggers keep the class of the
+            // application that first asked for each logger name (TraceComponent.aClass), a one-time pin of one
+            // old copy that does not grow with later restarts
+            restartAndExercise(jmx);
             restartAndExercise(jmx);
             Footprint baseline = settledFootprint(jmx, null);
 
@@ -38,7 +42,7 @@ class RedeployLeakIT {
                 restartAndExercise(jmx);
             }
             Footprint after = settledFootprint(jmx, baseline);
-            System.out.printf("RedeployLeakIT: after 1 restart %s; after %d more %s%n", baseline, RESTARTS, after);
+            System.out.printf("RedeployLeakIT: after 2 restarts %s; after %d more %s%n", baseline, RESTARTS, after);
 
             assertThat(after.selectorThreads).as("HttpClient selector threads after %d restarts (baseline %s)",
                     RESTARTS, baseline).isLessThanOrEqualTo(baseline.selectorThreads);
