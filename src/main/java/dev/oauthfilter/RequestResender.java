@@ -196,12 +196,12 @@ final class RequestResender {
         }
 
         /** @return the HTTP status */
-        public int status() {
+        int status() {
             return response.getStatus();
         }
 
         /** @return the first value of a header, or null */
-        public String header(String name) {
+        String header(String name) {
             return response.getHeaderString(name);
         }
 
@@ -209,7 +209,16 @@ final class RequestResender {
          * Puts this answer in place of {@code response}'s status, headers and entity. Its body is streamed, not
          * read into memory; closing it (as closing the caller's response does) releases this answer's client.
          */
-        public void replace(ClientResponseContext target) {
+        void replace(ClientResponseContext target) {
+            // the answer being replaced is never read: close it, or its connection stays taken from the pool
+            try {
+                InputStream replaced = target.getEntityStream();
+                if (replaced != null) {
+                    replaced.close();
+                }
+            } catch (IOException ignored) {
+                // it is discarded either way
+            }
             target.setStatus(response.getStatus());
             target.getHeaders().clear();
             response.getStringHeaders().forEach((name, values) -> target.getHeaders().put(name, values));

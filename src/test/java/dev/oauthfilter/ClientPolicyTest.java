@@ -3,9 +3,8 @@ package dev.oauthfilter;
 import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -26,21 +25,16 @@ class ClientPolicyTest {
 
     private static final String SECRET = "shared-secret-93";
 
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final FakeTokenServer partner = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
-    private final Client jaxrs = ClientBuilder.newClient();
-
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret("shared", SECRET),
-            Forbidden.tokens(server::issuedTokens));
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret("shared", SECRET));
+    private final FakeTokenServer server = fixture.server();
+    private final FakeTokenServer partner = fixture.newServer();
+    private final TokenCache cache = fixture.cache();
+    private final Client jaxrs = ClientBuilder.newClient();
 
     @AfterEach
     void stop() {
         jaxrs.close();
-        server.close();
-        partner.close();
     }
 
     private OAuthClientConfig.Builder shared() {

@@ -7,7 +7,7 @@ import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.ManualExecutor;
 import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,21 +29,16 @@ class ClientSecretFileAtRequestTimeTest {
     private static final Duration INTO_STALE = LIFETIME.minusSeconds(50);
     private static final Duration INTO_EXPIRED = LIFETIME.minusSeconds(4);
 
-    private final FakeTokenServer server = FakeTokenServer.start();
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret("billing-client", SECRET),
-            Forbidden.tokens(server::issuedTokens));
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret("billing-client", SECRET));
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final LogCapture logs = fixture.logs();
     private final ManualExecutor executor = new ManualExecutor();
-    private final TokenCache cache = TokenCache.builder().clock(clock).executor(executor).build();
+    private final TokenCache cache = fixture.newCache(settings -> settings.executor(executor));
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     private OAuthClientConfig billing(Path file) {
         return MicroProfileClientConfigs.read(TestConfigs.of(Map.of(

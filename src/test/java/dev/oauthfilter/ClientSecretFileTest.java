@@ -8,7 +8,7 @@ import dev.oauthfilter.testing.ManualExecutor;
 import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.Secrets;
 import dev.oauthfilter.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,21 +40,17 @@ class ClientSecretFileTest {
     private static final Duration INTO_STALE = LIFETIME.minusSeconds(50);
     private static final Duration INTO_EXPIRED = LIFETIME.minusSeconds(4);
 
-    private final FakeTokenServer server = FakeTokenServer.start();
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
-            Forbidden.secret(CLIENT_ID, ROTATED), Forbidden.tokens(server::issuedTokens));
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
+            Forbidden.secret(CLIENT_ID, ROTATED));
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final LogCapture logs = fixture.logs();
     private final ManualExecutor executor = new ManualExecutor();
-    private final TokenCache cache = TokenCache.builder().clock(clock).executor(executor).build();
+    private final TokenCache cache = fixture.newCache(settings -> settings.executor(executor));
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     private Path secretFile(String content) throws IOException {
         return Files.writeString(dir.resolve("client-secret"), content);

@@ -25,7 +25,7 @@ class OAuthClientConfigTest {
     }
 
     @Test
-    void whenClientIdIsMissingThenMissingClientIdNamesTheKeyAndEnvVar() {
+    void aMissingClientIdFailsWithMissingClientIdNamingTheKeyAndEnvVar() {
         TokenException e = failure(valid().clientId(null));
         assertThat(e.code()).isEqualTo("MISSING_CLIENT_ID");
         assertThat(e.getMessage()).contains("oauth.client-id").contains("OAUTH_CLIENT_ID");
@@ -33,13 +33,13 @@ class OAuthClientConfigTest {
     }
 
     @Test
-    void whenSecretIsMissingOrBlankThenMissingSecret() {
+    void aMissingOrBlankSecretFailsWithMissingSecret() {
         assertThat(failure(valid().clientSecret((String) null)).code()).isEqualTo("MISSING_SECRET");
         assertThat(failure(valid().clientSecret("  ")).code()).isEqualTo("MISSING_SECRET");
     }
 
     @Test
-    void whenNoEndpointIsGivenThenMissingServerUrlListsEveryWayToGiveOne() {
+    void withoutAnEndpointMissingServerUrlListsEveryWayToGiveOne() {
         TokenException e = failure(valid().tokenUrl(null));
         assertThat(e.code()).isEqualTo("MISSING_SERVER_URL");
         assertThat(e.getMessage()).contains("oauth.token-url", "oauth.server-url", "oauth.tenant-id",
@@ -47,14 +47,14 @@ class OAuthClientConfigTest {
     }
 
     @Test
-    void whenMcaServerUrlHasNoTenantThenMissingTenantId() {
+    void anMcaServerUrlWithoutATenantFailsWithMissingTenantId() {
         TokenException e = failure(valid().tokenUrl(null).serverUrl(URI.create("https://mca.example.com/imf")));
         assertThat(e.code()).isEqualTo("MISSING_TENANT_ID");
         assertThat(e.getMessage()).contains("oauth.tenant-id");
     }
 
     @Test
-    void whenNamedClientIsMissingASettingThenTheMessageNamesItsPrefixedKey() {
+    void aSettingMissingFromANamedClientIsNamedByItsPrefixedKey() {
         TokenException e = failure(valid().name("billing").clientId(""));
         assertThat(e.getMessage()).contains("oauth.billing.client-id").contains("OAUTH_BILLING_CLIENT_ID");
         assertThat(e.clientName()).contains("billing");

@@ -4,8 +4,7 @@ import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
-import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TokenServerExtension;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.Entity;
@@ -37,19 +36,17 @@ class OAuthClientFilterRedirectTest {
     private static final String OWN_AUTHORIZATION = "Basic YXBwbGljYXRpb246b3duLWNyZWRlbnRpYWxz";
     private static final Pattern HOP = Pattern.compile("/api/hop/(\\d+)");
 
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final FakeTokenServer otherOrigin = FakeTokenServer.start();
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
-            Forbidden.tokens(server::issuedTokens), Forbidden.token(OWN_AUTHORIZATION.substring("Basic ".length())));
-    private final TokenCache cache = TokenCache.builder().clock(MutableClock.atEpochSecond(1_700_000_000)).build();
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
+            Forbidden.token(OWN_AUTHORIZATION.substring("Basic ".length())));
+    private final FakeTokenServer server = fixture.server();
+    private final FakeTokenServer otherOrigin = fixture.newServer();
+    private final TokenCache cache = fixture.cache();
     private final Client client = ClientBuilder.newClient();
 
     @AfterEach
     void close() {
         client.close();
-        server.close();
-        otherOrigin.close();
     }
 
     private Client filtered() {

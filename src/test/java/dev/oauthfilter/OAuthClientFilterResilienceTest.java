@@ -1,22 +1,22 @@
 package dev.oauthfilter;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TokenServerExtension;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.MessageBodyWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.sun.net.httpserver.HttpServer;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.ext.MessageBodyWriter;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -44,18 +44,17 @@ class OAuthClientFilterResilienceTest {
     private static final String SECRET = "resilience-secret-51";
 
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final FakeTokenServer otherOrigin = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final TokenCache cache = TokenCache.builder().clock(clock).build();
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final FakeTokenServer otherOrigin = fixture.newServer();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
+    private final LogCapture logs = fixture.logs();
     private final Client client = ClientBuilder.newClient();
 
     @AfterEach
     void close() {
         client.close();
-        server.close();
-        otherOrigin.close();
     }
 
     private OAuthClientConfig.Builder config() {
@@ -80,7 +79,7 @@ class OAuthClientFilterResilienceTest {
     }
 
     @Test
-    void whenTheServiceRejectsARevokedTokenAGetIsReplayedOnceWithANewOne() {
+    void aGetRejectedForARevokedTokenIsReplayedOnceWithANewOne() {
         Client filtered = withFilter(config().build());
         filtered.target(server.uri("/api/notes")).request().get().close();
         clock.advance(Duration.ofMinutes(1));
@@ -242,7 +241,7 @@ class OAuthClientFilterResilienceTest {
     }
 
     @Test
-    void whenTheApplicationTurnedRedirectsOffTheRedirectReachesIt() {
+    void aRedirectGoesToTheApplicationThatTurnedRedirectsOff() {
         server.respondApi(r -> Reply.of(302, null, new byte[0], Map.of("Location", otherOrigin.uri("/api/x").toString())));
         Client filtered = withFilter(config().build()).property("jersey.config.client.followRedirects", false);
 

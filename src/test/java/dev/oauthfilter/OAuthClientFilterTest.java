@@ -3,9 +3,9 @@ package dev.oauthfilter;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
-import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.Secrets;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,15 +34,14 @@ class OAuthClientFilterTest {
     private static final String SECRET = "filter-secret-77aa";
 
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final TokenCache cache = TokenCache.builder().build();
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final TokenCache cache = fixture.cache();
     private final Client client = ClientBuilder.newClient();
 
     @AfterEach
     void close() {
         client.close();
-        server.close();
     }
 
     private TokenProvider tokens() {
@@ -81,7 +80,7 @@ class OAuthClientFilterTest {
     }
 
     @Test
-    void whenNoTokenCanBeHadTheRequestIsNotSentAndTheCauseIsTheTokenException() {
+    void withoutATokenTheRequestIsNotSentAndTheCauseIsTheTokenException() {
         server.respond(r -> Reply.json(401, "{\"error\":\"invalid_client\"}"));
         client.register(new OAuthClientFilter(tokens()));
 

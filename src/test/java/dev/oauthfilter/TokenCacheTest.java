@@ -2,45 +2,44 @@ package dev.oauthfilter;
 
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.FreshLibrary;
 import dev.oauthfilter.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TokenCacheTest {
 
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-
     // the tests below also use other client ids with these secrets: the capture finds them in any Base64 run
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret("cache-client", "cache-secret"),
-            Forbidden.secret("cache-client", "other-secret"), Forbidden.secret("other-client", "cache-secret"),
-            Forbidden.tokens(() -> server.issuedTokens()));
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(
+            Forbidden.secret("cache-client", "cache-secret"), Forbidden.secret("cache-client", "other-secret"),
+            Forbidden.secret("other-client", "cache-secret"));
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
 
     private OAuthClientConfig.Builder config() {
-        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("cache-client")
-                .clientSecret("cache-secret");
+        return config(server.uri("/token"));
+    }
+
+    private static OAuthClientConfig.Builder config(URI tokenUrl) {
+        return OAuthClientConfig.builder().tokenUrl(tokenUrl).clientId("cache-client").clientSecret("cache-secret");
     }
 
     @Test
     void equivalentConfigurationsShareOneProviderAndOneToken() {
-        TokenCache cache = TokenCache.builder().clock(clock).build();
+        TokenCache cache = fixture.cache();
 
         TokenProvider first = cache.provider(config().scope("read").build());
         TokenProvider second = cache.provider(config().scope("read").build());
@@ -52,7 +51,7 @@ class TokenCacheTest {
 
     @Test
     void everySettingThatChangesTheTokenOrItsFetchGivesItsOwnSourceAndToken() {
-        TokenCache cache = TokenCache.builder().clock(clock).build();
+        TokenCache cache = fixture.cache();
         List<OAuthClientConfig> configs = List.of(
                 config().build(),
                 config().scope("write").build(),
@@ -77,7 +76,7 @@ class TokenCacheTest {
 
     @Test
     void theLeastRecentlyUsedProviderIsDroppedAtCapacity() {
-        TokenCache cache = TokenCache.builder().clock(clock).capacity(2).build();
+        TokenCache cache = fixture.newCache(settings -> settings.capacity(2));
         OAuthClientConfig a = config().clientId("a").build();
         OAuthClientConfig b = config().clientId("b").build();
         OAuthClientConfig c = config().clientId("c").build();
@@ -99,7 +98,7 @@ class TokenCacheTest {
 
     @Test
     void churningKeysNeverGrowTheCacheBeyondItsCapacity() {
-        TokenCache cache = TokenCache.builder().clock(clock).capacity(10).build();
+        TokenCache cache = fixture.newCache(settings -> settings.capacity(10));
 
         for (int i = 0; i < 1_000; i++) {
             cache.provider(config().clientId("client-" + i).build());
@@ -111,18 +110,35 @@ class TokenCacheTest {
 
     @Test
     void theSharedCacheGrowsToTheLargestConfiguredCacheSize() {
-        int before = TokenCache.shared().capacity();
+        int capacityHere = TokenCache.shared().capacity();
 
-        TokenProvider.of(config().clientId("grow").cacheSize(before + 50).build());
+        // the shared cache is one per class loader, and it only grows: this test grows one of its own
+        FreshLibrary.run(GrowTheSharedCache.class, server.uri("/token"));
 
-        assertThat(TokenCache.shared().capacity()).isEqualTo(before + 50);
-        assertThat(TokenProvider.of(config().clientId("grow").build()))
-                .isEqualTo(TokenProvider.of(config().clientId("grow").build()));
+        assertThat(TokenCache.shared().capacity()).as("the shared cache of the other tests").isEqualTo(capacityHere);
+    }
+
+    /** The test above, on a library loaded anew. */
+    public static final class GrowTheSharedCache implements Consumer<URI> {
+        @Override
+        public void accept(URI tokenUrl) {
+            try {
+                int before = TokenCache.shared().capacity();
+
+                TokenProvider.of(config(tokenUrl).clientId("grow").cacheSize(before + 50).build());
+
+                assertThat(TokenCache.shared().capacity()).isEqualTo(before + 50);
+                assertThat(TokenProvider.of(config(tokenUrl).clientId("grow").build()))
+                        .isEqualTo(TokenProvider.of(config(tokenUrl).clientId("grow").build()));
+            } finally {
+                TokenCache.shared().close();
+            }
+        }
     }
 
     @Test
     void closeEndsTheThreadsTheCacheStartedAndNoneOfThemKeepsTheCallersClassLoader() throws Exception {
-        TokenCache cache = TokenCache.builder().clock(clock).build();
+        TokenCache cache = fixture.cache();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         ClassLoader application = new URLClassLoader(new URL[0]);
         Thread current = Thread.currentThread();

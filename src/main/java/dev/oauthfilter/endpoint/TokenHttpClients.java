@@ -104,7 +104,8 @@ public final class TokenHttpClients implements AutoCloseable {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.fine(() -> "could not shut the HTTP client down: " + e.getClass().getName());
             }
-            executor.shutdownNow();
+            // not shutdownNow(): an exchange in flight completes (its caller is not left to time out)
+            executor.shutdown();
         }
     }
 }

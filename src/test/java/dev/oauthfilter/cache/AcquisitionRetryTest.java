@@ -1,13 +1,16 @@
 package dev.oauthfilter.cache;
 
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.Secrets;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,17 +41,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * failure that retrying cannot fix is not retried. These delays are real waits (the monotonic clock bounds them), so
  * the gaps are measured where the requests arrive.
  */
-class AcquisitionRetryTest extends TokenServerTest {
+class AcquisitionRetryTest {
 
     private static final String SECRET = "retry-secret-c0ffee";
     private static final long SLACK_MILLIS = 500;
 
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final TokenCache cache = fixture.cache();
+    private final LogCapture logs = fixture.logs();
     private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
 
     private OAuthClientConfig.Builder config(URI tokenUrl) {
         return OAuthClientConfig.builder().tokenUrl(tokenUrl).clientId("retry-client").clientSecret(SECRET)

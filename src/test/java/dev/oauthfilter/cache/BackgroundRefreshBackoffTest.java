@@ -3,10 +3,14 @@ package dev.oauthfilter.cache;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.ManualExecutor;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
  * The backoff between failed background refreshes of a token that is still valid: when the next attempt is made is
  * observed on the clock, one millisecond at a time, by whether a call schedules a refresh on the held executor.
  */
-class BackgroundRefreshBackoffTest extends TokenServerTest {
+class BackgroundRefreshBackoffTest {
 
     private static final String SECRET = "backoff-secret-4e2f";
     private static final Duration LIFETIME = Duration.ofSeconds(3600);
@@ -36,13 +40,13 @@ class BackgroundRefreshBackoffTest extends TokenServerTest {
     private static final long CAP_MILLIS = 30_000;
     private static final Pattern NEXT_ATTEMPT = Pattern.compile("next refresh attempt in (\\d+) ms");
 
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final LogCapture logs = fixture.logs();
     private final ManualExecutor executor = new ManualExecutor();
-    private final TokenCache held = TokenCache.builder().clock(clock).executor(executor).build();
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
+    private final TokenCache held = fixture.newCache(settings -> settings.executor(executor));
 
     private OAuthClientConfig.Builder config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("backoff-client")

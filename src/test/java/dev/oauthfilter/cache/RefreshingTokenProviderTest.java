@@ -4,8 +4,8 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientTokenProvider;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
-import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.testing.FakeTokenServer;
@@ -14,7 +14,7 @@ import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.ManualExecutor;
 import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.Threads;
-import org.junit.jupiter.api.AfterEach;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,14 +43,11 @@ class RefreshingTokenProviderTest {
     private static final Duration INTO_EXPIRED = LIFETIME.minusSeconds(4);
 
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(() -> LogCapture.all(this.server.issuedTokens(), SECRET));
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
+    private final LogCapture logs = fixture.logs();
 
     private OAuthClientConfig.Builder config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("refresh-client")
@@ -63,7 +60,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void aFreshTokenIsServedFromTheCacheWithoutAnotherRequest() {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
 
         String first = tokens.token().value();
         clock.advance(LIFETIME.minusSeconds(70));
@@ -76,7 +73,7 @@ class RefreshingTokenProviderTest {
     @Test
     void aStaleTokenIsServedAtOnceWhileExactlyOneBackgroundRefreshRuns() {
         ManualExecutor executor = new ManualExecutor();
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(executor).build());
+        TokenProvider tokens = provider(fixture.newCache(settings -> settings.executor(executor)));
         AccessToken old = tokens.token();
         executor.hold();
 
@@ -95,7 +92,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void anExpiredTokenMakesTheCallerWaitForANewOne() {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
         String old = tokens.token().value();
 
         clock.advance(INTO_EXPIRED);
@@ -106,7 +103,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void tokenIsFetchedOnceWhenSixtyFourThreadsAskAtExpiry() throws Exception {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
         tokens.token();
         clock.advance(INTO_EXPIRED);
         server.holdResponses();
@@ -143,7 +140,7 @@ class RefreshingTokenProviderTest {
     @Test
     void aFailedRefreshKeepsServingTheStillValidTokenAndRetriesAfterABackoff() {
         ManualExecutor executor = new ManualExecutor();
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(executor).build());
+        TokenProvider tokens = provider(fixture.newCache(settings -> settings.executor(executor)));
         String old = tokens.token().value();
         executor.hold();
         server.respond(r -> Reply.json(503, "{\"error\":\"temporarily_unavailable\"}"));
@@ -169,7 +166,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void theErrorOfAFailedRequestIsSharedWithEveryWaiterAndNotCached() throws Exception {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
         server.holdResponses();
         server.respond(r -> Reply.json(400, "{\"error\":\"invalid_client\"}"));
 
@@ -201,8 +198,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void whileTheEndpointIsFailingCallersWithoutATokenGetTheFailureAtOnceForTheCooldown() {
-        TokenProvider tokens = TokenCache.builder().clock(clock).build()
-                .provider(config().failureCooldown(Duration.ofSeconds(2)).build());
+        TokenProvider tokens = cache.provider(config().failureCooldown(Duration.ofSeconds(2)).build());
         server.respond(r -> Reply.json(503, "{\"error\":\"temporarily_unavailable\"}"));
 
         for (int i = 0; i < 50; i++) {
@@ -219,8 +215,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void retryAfterLengthensTheCooldown() {
-        TokenProvider tokens = TokenCache.builder().clock(clock).build()
-                .provider(config().failureCooldown(Duration.ofSeconds(1)).build());
+        TokenProvider tokens = cache.provider(config().failureCooldown(Duration.ofSeconds(1)).build());
         server.respond(r -> Reply.of(429, "application/json", "{}".getBytes(), java.util.Map.of("Retry-After", "30")));
         catchThrowableOfType(TokenException.class, tokens::token);
 
@@ -235,7 +230,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void aRejectedTokenIsDroppedOnlyIfStillCachedAndNotJustIssued() {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
         AccessToken first = tokens.token();
 
         assertThat(tokens.invalidate(first)).as("just issued: kept, replay would not help").isFalse();
@@ -253,7 +248,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void anInterruptedWaiterGetsInterruptedAndKeepsItsInterruptFlag() throws Exception {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).build());
+        TokenProvider tokens = provider(cache);
         server.holdResponses();
         AtomicReference<String> outcome = new AtomicReference<>();
         Thread caller = new Thread(() -> {
@@ -273,7 +268,7 @@ class RefreshingTokenProviderTest {
     @Test
     void eventsReportRequestsWaitsRefreshesAndCacheHitsForMetrics() {
         ManualExecutor executor = new ManualExecutor();
-        TokenCache cache = TokenCache.builder().clock(clock).executor(executor).build();
+        TokenCache cache = fixture.newCache(settings -> settings.executor(executor));
         List<String> events = new CopyOnWriteArrayList<>();
         cache.events(new TokenEvents() {
             @Override
@@ -316,7 +311,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void aRetryAfterBeyondAnyDurationNeitherBreaksTheRefreshNorLocksTheClientOut() {
-        TokenProvider tokens = provider(TokenCache.builder().clock(clock).executor(new ManualExecutor()).build());
+        TokenProvider tokens = provider(fixture.newCache(settings -> settings.executor(new ManualExecutor())));
         String old = tokens.token().value();
         server.respond(r -> Reply.of(429, "application/json", "{}".getBytes(),
                 Map.of("Retry-After", String.valueOf(Long.MAX_VALUE))));
@@ -333,8 +328,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void aRetryAfterOfYearsIsHonouredOnlyUpToMaxRetryAfter() {
-        TokenProvider tokens = TokenCache.builder().clock(clock).build()
-                .provider(config().maxRetryAfter(Duration.ofMinutes(2)).build());
+        TokenProvider tokens = cache.provider(config().maxRetryAfter(Duration.ofMinutes(2)).build());
         server.respond(r -> Reply.of(503, "application/json", "{}".getBytes(),
                 Map.of("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")));
         assertThat(catchThrowableOfType(TokenException.class, tokens::token).retryAfter()).isPresent();

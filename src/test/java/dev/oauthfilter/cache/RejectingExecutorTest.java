@@ -5,11 +5,15 @@ import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.Secrets;
 import dev.oauthfilter.testing.Threads;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +32,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * An executor that rejects work (a saturated or shut-down pool): the token request runs on the caller's thread
  * instead, and the caller still gets a token, or the token request's own failure, never the rejection.
  */
-class RejectingExecutorTest extends TokenServerTest {
+class RejectingExecutorTest {
 
     private static final String SECRET = "rejected-secret-90b1";
     private static final Duration LIFETIME = Duration.ofSeconds(3600);
@@ -36,16 +40,16 @@ class RejectingExecutorTest extends TokenServerTest {
     private static final Duration INTO_STALE = LIFETIME.minusSeconds(50);
     private static final Duration INTO_EXPIRED = LIFETIME.minusSeconds(4);
 
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final LogCapture logs = fixture.logs();
     private final AtomicInteger rejections = new AtomicInteger();
-    private final TokenCache rejecting = TokenCache.builder().clock(clock).executor(task -> {
+    private final TokenCache rejecting = fixture.newCache(settings -> settings.executor(task -> {
         rejections.incrementAndGet();
         throw new RejectedExecutionException("saturated");
-    }).build();
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
+    }));
 
     private OAuthClientConfig config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("rejected-client")
@@ -93,7 +97,7 @@ class RejectingExecutorTest extends TokenServerTest {
     void aShutDownPoolDoesNotStopTokensFromComing() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         pool.shutdown();
-        TokenProvider tokens = TokenCache.builder().clock(clock).executor(pool).build().provider(config());
+        TokenProvider tokens = fixture.newCache(settings -> settings.executor(pool)).provider(config());
 
         String first = tokens.token().value();
         clock.advance(INTO_EXPIRED);

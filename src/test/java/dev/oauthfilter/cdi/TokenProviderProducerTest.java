@@ -7,8 +7,8 @@ import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import io.smallrye.config.inject.ConfigExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -33,13 +33,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class TokenProviderProducerTest {
 
     private static final String SECRET = "cdi-secret-3141";
-    private static FakeTokenServer server;
-    private static AutoCloseable config;
 
-    // static: captures the CDI container's start and the class's own set-up too
+    // static: one server for the class, and a capture of the CDI container's start and the class's own set-up too
     @RegisterExtension
-    static final LogCapture LOGS = LogCapture.forbidding(Forbidden.secret("cdi-default", SECRET),
-            Forbidden.secret("cdi-billing", SECRET), Forbidden.tokens(() -> server.issuedTokens()));
+    static final TokenServerExtension FIXTURE = TokenServerExtension.forbidding(
+            Forbidden.secret("cdi-default", SECRET), Forbidden.secret("cdi-billing", SECRET));
+    private static final FakeTokenServer server = FIXTURE.server();
+    private static AutoCloseable config;
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
@@ -62,7 +62,6 @@ class TokenProviderProducerTest {
 
     @BeforeAll
     static void start() {
-        server = FakeTokenServer.start();
         config = TestConfigs.install(TestConfigs.of(Map.of(
                 "oauth.token-url", server.uri("/default/token").toString(),
                 "oauth.client-id", "cdi-default",
@@ -75,7 +74,6 @@ class TokenProviderProducerTest {
     @AfterAll
     static void stop() throws Exception {
         config.close();
-        server.close();
     }
 
     @Test

@@ -170,7 +170,7 @@ class MicroProfileClientConfigsTest {
     }
 
     @Test
-    void mcaLayoutFromServerUrlAndTenantId() {
+    void aServerUrlAndTenantIdGiveTheMcaLayout() {
         Map<String, String> p = minimal("oauth.");
         p.remove("oauth.token-url");
         p.put("oauth.server-url", "https://mca.example.com/imf-authserver");

@@ -1,13 +1,15 @@
 package dev.oauthfilter.config;
 
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.SelfSignedTls;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,6 +24,10 @@ class TlsHostNameVerificationTest {
     @TempDir
     static Path dir;
     private static SelfSignedTls tls;
+
+    // the token endpoint is SelfSignedTls's: the fixture gives the cache, its closing and the log capture
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret("tls-client", "tls-secret"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,7 +50,7 @@ class TlsHostNameVerificationTest {
                 "oauth.tls.trust-store-password", SelfSignedTls.TRUST_STORE_PASSWORD)), OAuthClientConfig.DEFAULT_NAME);
 
         TokenException e = catchThrowableOfType(TokenException.class,
-                () -> TokenCache.builder().build().provider(config).token());
+                () -> fixture.cache().provider(config).token());
 
         assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
         assertThat(e.getMessage()).contains("host name verification failed").contains("'127.0.0.1'")

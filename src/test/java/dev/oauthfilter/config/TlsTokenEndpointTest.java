@@ -1,12 +1,11 @@
 package dev.oauthfilter.config;
 
 import dev.oauthfilter.OAuthClientConfig;
-import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.SelfSignedTls;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +33,10 @@ class TlsTokenEndpointTest {
     static Path dir;
     private static SelfSignedTls tls;
 
+    // the token endpoint is SelfSignedTls's: the fixture gives the cache, its closing and the log capture
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET), Forbidden.token(TOKEN),
-            Forbidden.values("trust-store password",
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret(CLIENT_ID, SECRET),
+            Forbidden.token(TOKEN), Forbidden.values("trust-store password",
                     () -> List.of(SelfSignedTls.TRUST_STORE_PASSWORD, WRONG_PASSWORD)));
 
     @BeforeAll
@@ -67,7 +67,7 @@ class TlsTokenEndpointTest {
         int before = tls.requests();
 
         TokenException e = catchThrowableOfType(TokenException.class,
-                () -> TokenCache.builder().build().provider(read(properties())).token());
+                () -> fixture.cache().provider(read(properties())).token());
 
         assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
         assertThat(e.getMessage()).contains("TLS handshake failed").contains("oauth.tls.trust-store");
@@ -80,7 +80,7 @@ class TlsTokenEndpointTest {
         p.put("oauth.tls.trust-store", tls.trustStore().toString());
         p.put("oauth.tls.trust-store-password", SelfSignedTls.TRUST_STORE_PASSWORD);
 
-        assertThat(TokenCache.builder().build().provider(read(p)).token().value()).isEqualTo(TOKEN);
+        assertThat(fixture.cache().provider(read(p)).token().value()).isEqualTo(TOKEN);
     }
 
     @Test

@@ -12,14 +12,18 @@ import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.Secret;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.MicroProfileClientConfigs;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
 import dev.oauthfilter.testing.TestKeys;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLDecoder;
@@ -40,19 +44,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * private_key_jwt, client_secret_jwt (RFC 7523) and the MCA certificate flow, checked the way an authorization server
  * would: signature against the public key or certificate, audience, expiry, unique jti.
  */
-class ClientAuthenticationJwtTest extends TokenServerTest {
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {HMAC_SECRET};
-    }
-
+class ClientAuthenticationJwtTest {
 
     private static final String HMAC_SECRET = "a-client-secret-of-at-least-32-bytes!";
 
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(HMAC_SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
+
     @TempDir
     Path dir;
-
 
     private static Map<String, String> form(Received request) {
         Map<String, String> form = new HashMap<>();
@@ -206,6 +209,5 @@ class ClientAuthenticationJwtTest extends TokenServerTest {
 
         assertThat(e.getMessage()).contains("openssl pkcs8 -topk8");
     }
-
 
 }

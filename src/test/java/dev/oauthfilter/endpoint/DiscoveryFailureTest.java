@@ -3,14 +3,18 @@ package dev.oauthfilter.endpoint;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.ReservedPort;
 import dev.oauthfilter.testing.Secrets;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,16 +40,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * cannot be reached. Each is {@code DISCOVERY_FAILED} (retryable only when the issuer could not be reached), no token
  * request is made anywhere, and once the metadata is right a later call gets a token without a restart.
  */
-class DiscoveryFailureTest extends TokenServerTest {
+class DiscoveryFailureTest {
 
     private static final String SECRET = "discovery-failure-secret-3b";
     private static final String METADATA_PATH = "/realms/demo/.well-known/openid-configuration";
     private static final int ONE_MIB = 1 << 20;
 
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
 
     private OAuthClientConfig config(URI issuer) {
         return OAuthClientConfig.builder().issuer(issuer).clientId("discovering").clientSecret(SECRET)

@@ -2,13 +2,18 @@ package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.EndpointLayout;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.config.MicroProfileClientConfigs;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -18,17 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** OpenID Connect Discovery / RFC 8414: the token endpoint found in the issuer's metadata, lazily and once. */
-class DiscoveryTest extends TokenServerTest {
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
-
+class DiscoveryTest {
 
     private static final String SECRET = "discovery-secret-11";
 
-
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
+    private final LogCapture logs = fixture.logs();
 
     private String issuer() {
         return server.uri("/realms/demo").toString();

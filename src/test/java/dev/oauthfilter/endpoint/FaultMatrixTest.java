@@ -1,16 +1,20 @@
 package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.RawSocketServer;
 import dev.oauthfilter.testing.ReservedPort;
 import dev.oauthfilter.testing.Secrets;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,19 +40,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * attempts), a bound on the time it waited, no secret or token anywhere, and recovery once the fault clears. Each
  * run writes the measured rows to {@code target/reliability/fault-matrix.md}.
  */
-class FaultMatrixTest extends TokenServerTest {
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET, "partial"};
-    }
-
+class FaultMatrixTest {
 
     private static final String SECRET = "fault-secret-7c1d";
     private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(3);
     private static final List<String> ROWS = new ArrayList<>();
 
-
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET, "partial");
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
 
     @AfterAll
     static void writeMatrix() throws IOException {

@@ -3,11 +3,15 @@ package dev.oauthfilter.endpoint;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
-import dev.oauthfilter.testing.TokenServerTest;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
+import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,17 +20,16 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What exactly goes over the wire to the token endpoint, per layout and client authentication method. */
-class TokenRequestWireTest extends TokenServerTest {
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET};
-    }
-
+class TokenRequestWireTest {
 
     private static final String SECRET = "se:cr et@1";
 
-
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
+    private final LogCapture logs = fixture.logs();
 
     private static String basic(String credentials) {
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));

@@ -2,13 +2,17 @@ package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.testing.TokenServerTest;
+import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
+import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.ReservedPort;
 import dev.oauthfilter.testing.Secrets;
+import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,18 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Every kind of answer a token endpoint may give, and what the caller gets for it. */
-class TokenResponseMatrixTest extends TokenServerTest {
-
-    @Override
-    protected String[] secrets() {
-        return new String[] {SECRET, LEAKY};
-    }
-
+class TokenResponseMatrixTest {
 
     private static final String SECRET = "matrix-secret-9f8e7d";
     private static final String LEAKY = "leaky-token-value-0123456789";
 
-
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbiddingSecrets(SECRET, LEAKY);
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+    private final TokenCache cache = fixture.cache();
 
     private OAuthClientConfig.Builder config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("matrix-client")

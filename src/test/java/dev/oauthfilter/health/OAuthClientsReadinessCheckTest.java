@@ -5,8 +5,8 @@ import dev.oauthfilter.cdi.TokenProviderProducer;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import io.smallrye.config.inject.ConfigExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,13 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OAuthClientsReadinessCheckTest {
 
     private static final String SECRET = "health-secret-8080";
-    private static FakeTokenServer server;
-    private static AutoCloseable config;
 
-    // static: captures the CDI container's start and the class's own set-up too
+    // static: one server for the class, and a capture of the CDI container's start and the class's own set-up too
     @RegisterExtension
-    static final LogCapture LOGS = LogCapture.forbidding(Forbidden.secret("healthy", SECRET),
-            Forbidden.secret("broken", SECRET), Forbidden.tokens(() -> server.issuedTokens()));
+    static final TokenServerExtension FIXTURE = TokenServerExtension.forbidding(Forbidden.secret("healthy", SECRET),
+            Forbidden.secret("broken", SECRET));
+    private static final FakeTokenServer server = FIXTURE.server();
+    private static AutoCloseable config;
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
@@ -52,7 +52,6 @@ class OAuthClientsReadinessCheckTest {
 
     @BeforeAll
     static void start() {
-        server = FakeTokenServer.start();
         server.respond(r -> r.path.equals("/broken/token")
                 ? Reply.json(401, "{\"error\":\"invalid_client\"}")
                 : Reply.json(200, "{\"access_token\":\"" + server.newToken() + "\",\"expires_in\":3600}"));
@@ -67,7 +66,6 @@ class OAuthClientsReadinessCheckTest {
     @AfterAll
     static void stop() throws Exception {
         config.close();
-        server.close();
     }
 
     @Test

@@ -7,8 +7,8 @@ import dev.oauthfilter.config.ClientRegistry;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.LogCapture;
 import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
@@ -30,20 +30,17 @@ class TokenPropagationTest {
     private static final String USER_TOKEN = "incoming-user-token-abc";
     private static final String FALLBACK_CLIENT_ID = "fallback-client";
     private static final String FALLBACK_SECRET = "fallback-secret";
-    private final FakeTokenServer server = FakeTokenServer.start();
-    private final FakeTokenServer elsewhere = FakeTokenServer.start();
-    private final Client client = ClientBuilder.newClient();
 
     @RegisterExtension
-    final LogCapture logs = LogCapture.forbidding(Forbidden.secret(FALLBACK_CLIENT_ID, FALLBACK_SECRET),
-            Forbidden.token(USER_TOKEN), Forbidden.tokens(() -> server.issuedTokens()),
-            Forbidden.tokens(() -> elsewhere.issuedTokens()));
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(
+            Forbidden.secret(FALLBACK_CLIENT_ID, FALLBACK_SECRET), Forbidden.token(USER_TOKEN));
+    private final FakeTokenServer server = fixture.server();
+    private final FakeTokenServer elsewhere = fixture.newServer();
+    private final Client client = ClientBuilder.newClient();
 
     @AfterEach
     void stop() {
         client.close();
-        server.close();
-        elsewhere.close();
     }
 
     private Map<String, String> properties(String... more) {

@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *         Forbidden.tokens(() -> server.issuedTokens()));
  * }</pre>
  * On an instance field it captures each test and checks after it; on a static field, the whole class (what
- * {@code @BeforeAll} and a CDI container do as well), checking after each test and again after the class.
+ * {@code @BeforeAll} and a CDI container do as well), checking after each test and again after the class. A test
+ * that talks to a token endpoint gets one from {@link TokenServerExtension}, which also forbids the tokens its
+ * servers issued and checks only once the test's token caches and their threads are done.
  */
 public final class LogCapture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 

@@ -61,7 +61,7 @@ public class CallerResource {
                            @PathParam("status") int status, @PathParam("origin") String origin,
                            @PathParam("id") String id) {
         if ("rest".equals(client)) {
-            return outcome(() -> restClient(follow).redirect(status, origin, id));
+            return withRestClient(follow, api -> api.redirect(status, origin, id));
         }
         return withJaxRsClient(tokens, target -> target.path("target/redirect/" + status + "/" + origin + "/" + id)
                 .request().get());
@@ -72,14 +72,14 @@ public class CallerResource {
     public String redirectStream(@PathParam("status") int status, @PathParam("origin") String origin,
                                  @PathParam("id") String id) {
         byte[] body = "a streamed body that cannot be sent twice".getBytes(StandardCharsets.UTF_8);
-        return outcome(() -> restClient(true).redirectStream(status, origin, id, new ByteArrayInputStream(body)));
+        return withRestClient(true, api -> api.redirectStream(status, origin, id, new ByteArrayInputStream(body)));
     }
 
     @GET
     @Path("/unauthorized-once/{client}/{id}")
     public String unauthorizedOnce(@PathParam("client") String client, @PathParam("id") String id) {
         if ("rest".equals(client)) {
-            return outcome(() -> restClient(false).unauthorizedOnce(id));
+            return withRestClient(false, api -> api.unauthorizedOnce(id));
         }
         return withJaxRsClient(replayTokens, target -> target.path("target/unauthorized-once/" + id).request().get());
     }
@@ -123,8 +123,19 @@ public class CallerResource {
                 propagation.call(true));
     }
 
-    private TargetApi restClient(boolean followRedirects) {
-        return RestClientBuilder.newBuilder().baseUri(base()).followRedirects(followRedirects).build(TargetApi.class);
+    /** A Rest Client built for one call, as an application does with {@code RestClientBuilder}, and closed after. */
+    private String withRestClient(boolean followRedirects, Function<TargetApi, Response> call) {
+        TargetApi api = RestClientBuilder.newBuilder().baseUri(base()).followRedirects(followRedirects)
+                .build(TargetApi.class);
+        try {
+            return outcome(() -> call.apply(api));
+        } finally {
+            try {
+                ((AutoCloseable) api).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private String withJaxRsClient(TokenProvider provider,
