@@ -47,6 +47,7 @@ final class RequestResender {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final Set<String> NEVER_COPIED = Set.of("authorization", "content-length", "host");
     // credentials of another kind that must not follow a request to another origin either
+    private static final int MAX_DISCARDED_BYTES = 64 * 1024;
     private static final Set<String> SAME_ORIGIN_ONLY = Set.of("cookie", "proxy-authorization");
     // connection settings that JAX-RS implementations keep as properties (Jersey's, Liberty's, RESTEasy's)
     private static final List<String> COPIED_PROPERTIES = List.of("jersey.config.client.", "com.ibm.ws.jaxrs.client.",
@@ -210,11 +211,12 @@ final class RequestResender {
          * read into memory; closing it (as closing the caller's response does) releases this answer's client.
          */
         void replace(ClientResponseContext target) {
-            // the answer being replaced is never read: close it, or its connection stays taken from the pool
+            // the answer being replaced is never read: read what is left of it (a 3xx or 401 body is small) so that
+            // its connection goes back to the pool; closing it instead would close the response on RESTEasy
             try {
                 InputStream replaced = target.getEntityStream();
                 if (replaced != null) {
-                    replaced.close();
+                    replaced.readNBytes(MAX_DISCARDED_BYTES);
                 }
             } catch (IOException ignored) {
                 // it is discarded either way
