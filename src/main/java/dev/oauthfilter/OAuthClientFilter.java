@@ -56,11 +56,6 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     /** The request property in which MicroProfile Rest Client (1.2+) puts the invoked interface method. */
     static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
 
-    /**
-     * The client property naming the {@link OAuthClient} of a whole Rest Client interface, set when the Rest Client
-     * is built (so that inherited methods get it too).
-     */
-    public static final String CLIENT_NAME_PROPERTY = "dev.oauthfilter.client";
 
     // One property per request, for the response filter: a Sent when the request carries the client's token, else
     // FOLLOW when the application wants redirects followed (absent otherwise: nothing to do).
@@ -278,16 +273,16 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
 
     private static String clientName(ClientRequestContext request) {
         Object invoked = request.getProperty(INVOKED_METHOD);
-        OAuthClient onMethod = invoked instanceof Method ? ((Method) invoked).getAnnotation(OAuthClient.class) : null;
-        if (onMethod != null) {
-            return onMethod.value();
+        if (invoked instanceof Method) {
+            Method method = (Method) invoked;
+            OAuthClient named = method.getAnnotation(OAuthClient.class);
+            if (named == null) {
+                named = method.getDeclaringClass().getAnnotation(OAuthClient.class);
+            }
+            if (named != null) {
+                return named.value();
+            }
         }
-        Object bound = request.getConfiguration().getProperty(CLIENT_NAME_PROPERTY);
-        if (bound instanceof String) {
-            return (String) bound;
-        }
-        OAuthClient onType = invoked instanceof Method
-                ? ((Method) invoked).getDeclaringClass().getAnnotation(OAuthClient.class) : null;
-        return onType != null ? onType.value() : OAuthClientConfig.DEFAULT_NAME;
+        return OAuthClientConfig.DEFAULT_NAME;
     }
 }

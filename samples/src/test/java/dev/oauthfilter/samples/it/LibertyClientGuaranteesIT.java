@@ -104,12 +104,6 @@ class LibertyClientGuaranteesIT {
     }
 
     @Test
-    void aMethodInheritedByAnOAuthClientInterfaceGetsThatClientsToken() {
-        assertThat(probe("/call/inherited", null)).as("the subject of the token sent for CrudApi.all()")
-                .isEqualTo("arquillian-reports");
-    }
-
-    @Test
     void aStreamedBodyIsNotSentAgainOnA307ButReturnedToTheCaller() {
         assertThat(probe("/call/redirect-stream/307/same/stream-307", null)).isEqualTo("status:307");
         assertThat(received("stream-307")).isEmpty();

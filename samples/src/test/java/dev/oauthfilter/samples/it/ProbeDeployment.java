@@ -39,10 +39,6 @@ final class ProbeDeployment {
                 "oauth.propagated-fallback.token-url=" + SAMPLE + "/demo-as/oauth/token",
                 "oauth.propagated-fallback.client-id=probe-backend",
                 "oauth.propagated-fallback.client-secret=${demo.client.secret}",
-                // a second identity, for the Rest Client whose only method is inherited
-                "oauth.inherited.token-url=" + SAMPLE + "/demo-as/oauth/token",
-                "oauth.inherited.client-id=arquillian-reports",
-                "oauth.inherited.client-secret=${demo.client.secret}",
                 "probe-notes/mp-rest/url=" + SAMPLE);
         File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
         return ShrinkWrap.create(WebArchive.class, name + ".war")

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -26,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Makes the calls the tests ask for, through Liberty's own clients: a MicroProfile Rest Client built with
@@ -47,10 +44,6 @@ public class CallerResource {
 
     @Inject
     PropagationProbe propagation;
-
-    @Inject
-    @RestClient
-    InheritingNotesApi inheriting;
 
     @Context
     UriInfo uriInfo;
@@ -100,14 +93,6 @@ public class CallerResource {
     @Path("/propagated")
     public String propagated() {
         return propagation.call(false);
-    }
-
-    /** The subject of the token the notes service saw for a method inherited by an {@code @OAuthClient} interface. */
-    @GET
-    @Path("/inherited")
-    public String inherited() {
-        Matcher caller = Pattern.compile("\"caller\"\\s*:\\s*\"([^\"]*)\"").matcher(inheriting.all());
-        return caller.find() ? caller.group(1) : "no caller";
     }
 
     /** Every way the application uses the library once: what a redeploy must release. */
