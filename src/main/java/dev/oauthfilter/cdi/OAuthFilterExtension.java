@@ -46,6 +46,12 @@ public class OAuthFilterExtension implements Extension {
         }
     }
 
+    void releaseOnShutdown(@Observes BeforeShutdown shutdown) {
+        LOG.fine("oauth-filter: the application stops; releasing the client registry and the shared token cache");
+        ClientRegistry.release();
+        TokenCache.shared().close();
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> Class<T> load(String name) {
         try {
