@@ -74,6 +74,25 @@ final class LibertyJmx implements AutoCloseable {
         return copies;
     }
 
+    /** Runs pending finalizers, then a full GC: an object only a finalizer keeps alive goes in the second step. */
+    void collectGarbage() throws Exception {
+        ObjectName commands = new ObjectName("com.sun.management:type=DiagnosticCommand");
+        server.invoke(commands, "gcRunFinalization", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        server.invoke(commands, "gcRun", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    }
+
+    String threadDump() throws Exception {
+        return (String) server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "threadPrint",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    }
+
+    /** Writes a heap dump of the live objects (after a full GC) to {@code file}, which must not exist yet. */
+    void dumpHeap(Path file) throws Exception {
+        server.invoke(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
+                new Object[] {file.toAbsolutePath().toString(), true},
+                new String[] {String.class.getName(), boolean.class.getName()});
+    }
+
     private static ObjectName application(String name) throws Exception {
         return new ObjectName("WebSphere:service=com.ibm.websphere.application.ApplicationMBean,name=" + name);
     }
