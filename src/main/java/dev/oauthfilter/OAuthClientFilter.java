@@ -105,7 +105,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         TokenProvider provider = tokens;
         ClientPolicy rules = policy;
         if (provider == null) {
-            ClientTokenProvider client = byClientName.computeIfAbsent(clientName(request), OAuthClientFilter::lookUp);
+            ClientTokenProvider client = byClientName.computeIfAbsent(ClientNames.of(request), OAuthClientFilter::lookUp);
             provider = client;
             rules = client.policy();
         }
@@ -269,20 +269,5 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             }
         }
         return false;
-    }
-
-    private static String clientName(ClientRequestContext request) {
-        Object invoked = request.getProperty(INVOKED_METHOD);
-        if (invoked instanceof Method) {
-            Method method = (Method) invoked;
-            OAuthClient named = method.getAnnotation(OAuthClient.class);
-            if (named == null) {
-                named = method.getDeclaringClass().getAnnotation(OAuthClient.class);
-            }
-            if (named != null) {
-                return named.value();
-            }
-        }
-        return OAuthClientConfig.DEFAULT_NAME;
     }
 }

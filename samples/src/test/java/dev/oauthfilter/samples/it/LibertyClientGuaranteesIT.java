@@ -128,6 +128,25 @@ class LibertyClientGuaranteesIT {
         }
     }
 
+    @Test
+    void anInterfacesClientAppliesToTheMethodsItInherits() {
+        assertThat(probe("/call/inherited/inherited", null)).as("read, create, own, replay, default")
+                .isEqualTo("status:200 status:200 status:200 status:200 status:200");
+
+        String replayToken = single("inherited-replay");
+        String defaultToken = single("inherited-default");
+        assertThat(replayToken).as("the two clients have tokens of their own").isNotEqualTo(defaultToken);
+        assertThat(single("inherited-own")).as("a method of the annotated interface").isEqualTo(replayToken);
+        assertThat(single("inherited-read")).as("a GET inherited from the generic interface").isEqualTo(replayToken);
+        assertThat(single("inherited-create")).as("a POST inherited from the generic interface").isEqualTo(replayToken);
+    }
+
+    private static String single(String id) {
+        List<String> received = received(id);
+        assertThat(received).as(id).hasSize(1).doesNotContain("none");
+        return received.get(0);
+    }
+
     private static List<String> received(String id) {
         String body = probe("/target/received/" + id, null);
         return body.isEmpty() ? List.of() : List.of(body.split(","));

@@ -77,6 +77,31 @@ public class CallerResource {
         return withJaxRsClient(replayTokens, target -> target.path("target/unauthorized-once/" + id).request().get());
     }
 
+    /**
+     * Calls through {@link ReplayRecordingApi}: two methods it inherits from {@link RecordingApi} and one of its own
+     * (ids {@code <id>-read}, {@code <id>-create}, {@code <id>-own}), then the {@code replay} and the default client
+     * once each through the JAX-RS client ({@code <id>-replay}, {@code <id>-default}), to compare tokens with.
+     */
+    @GET
+    @Path("/inherited/{id}")
+    public String inherited(@PathParam("id") String id) {
+        ReplayRecordingApi api = RestClientBuilder.newBuilder().baseUri(base()).build(ReplayRecordingApi.class);
+        try {
+            return String.join(" ",
+                    outcome(() -> api.read(id + "-read")),
+                    outcome(() -> api.create(id + "-create", "an invoice")),
+                    outcome(() -> api.readOwn(id + "-own")),
+                    withJaxRsClient(replayTokens, target -> target.path("target/record/" + id + "-replay").request().get()),
+                    withJaxRsClient(tokens, target -> target.path("target/record/" + id + "-default").request().get()));
+        } finally {
+            try {
+                ((AutoCloseable) api).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Seconds since the youngest of the two clients' tokens was issued (the 401 replay drops only older ones). */
     @GET
     @Path("/token-age")
