@@ -2,6 +2,7 @@ package dev.oauthfilter;
 
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +31,22 @@ public final class AllowedHosts {
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     private final List<String> entries;
+    // parsed once: a request only compares
+    private final List<String> hostPatterns = new ArrayList<>();
+    private final List<URI> bases = new ArrayList<>();
+    private final List<String> basePaths = new ArrayList<>();     // null: a base above the root, which contains nothing
 
     AllowedHosts(List<String> entries) {
         this.entries = List.copyOf(entries);
+        for (String entry : this.entries) {
+            if (entry.contains("://")) {
+                URI base = URI.create(entry);
+                bases.add(base);
+                basePaths.add(normalised(base.getRawPath()));
+            } else {
+                hostPatterns.add(entry.toLowerCase(Locale.ROOT));
+            }
+        }
     }
 
     /**
@@ -86,11 +100,22 @@ public final class AllowedHosts {
         if (target.getHost() == null) {
             return false;
         }
-        String host = target.getHost().toLowerCase(Locale.ROOT);
-        for (String entry : entries) {
-            if (entry.contains("://") ? underBase(URI.create(entry), target)
-                    : "https".equalsIgnoreCase(target.getScheme()) && hostMatches(entry.toLowerCase(Locale.ROOT), host)) {
-                return true;
+        if (!hostPatterns.isEmpty() && "https".equalsIgnoreCase(target.getScheme())) {
+            String host = target.getHost().toLowerCase(Locale.ROOT);
+            for (String pattern : hostPatterns) {
+                if (hostMatches(pattern, host)) {
+                    return true;
+                }
+            }
+        }
+        String path = null;
+        for (int i = 0; i < bases.size(); i++) {
+            URI base = bases.get(i);
+            if (sameOrigin(base, target)) {
+                path = path != null ? path : normalised(target.getRawPath());
+                if (isUnder(path, basePaths.get(i))) {
+                    return true;
+                }
             }
         }
         return false;
@@ -101,18 +126,13 @@ public final class AllowedHosts {
         return pattern.startsWith("*.") ? host.endsWith(pattern.substring(1)) : host.equals(pattern);
     }
 
-    private static boolean underBase(URI base, URI target) {
-        if (!base.getScheme().equalsIgnoreCase(target.getScheme()) || !base.getHost().equalsIgnoreCase(target.getHost())
-                || port(base) != port(target)) {
-            return false;
-        }
-        String basePath = normalised(base.getRawPath());
-        String path = normalised(target.getRawPath());
+    private static boolean isUnder(String path, String basePath) {
         if (basePath == null || path == null) {
             return false;
         }
-        String prefix = basePath.endsWith("/") ? basePath : basePath + "/";
-        return path.equals(basePath) || path.startsWith(prefix);
+        // on a segment boundary: /notes contains /notes and /notes/x, not /notes-admin
+        return path.startsWith(basePath) && (path.length() == basePath.length() || basePath.endsWith("/")
+                || path.charAt(basePath.length()) == '/');
     }
 
     /**

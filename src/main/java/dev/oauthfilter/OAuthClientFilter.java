@@ -66,18 +66,16 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
 
     private static final Logger LOG = Logger.getLogger(OAuthClientFilter.class.getName());
 
-    // the provider given to the constructor and its client's rules, or null: looked up per client name
-    private final TokenProvider tokens;
-    private final ClientPolicy policy;
-    private final Map<String, ClientTokenProvider> byClientName = new ConcurrentHashMap<>();
+    // the client given to the constructor, or null: looked up per client name
+    private final Route route;
+    private final Map<String, Route> byClientName = new ConcurrentHashMap<>();
 
     /**
      * For {@code @RegisterProvider(OAuthClientFilter.class)}: the token provider of the client named by
      * {@link OAuthClient} (else the default client) is looked up in CDI, else built from MicroProfile Config.
      */
     public OAuthClientFilter() {
-        this.tokens = null;
-        this.policy = null;
+        this.route = null;
     }
 
     /**
@@ -86,8 +84,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
      *               setting apply, whatever other configurations share its token source
      */
     public OAuthClientFilter(TokenProvider tokens) {
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.policy = ClientPolicy.of(tokens);
+        this.route = new Route(Objects.requireNonNull(tokens, "tokens"), ClientPolicy.of(tokens));
     }
 
     @Override
@@ -102,28 +99,52 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
                     + request.getUri().getHost());
             return;
         }
-        TokenProvider provider = tokens;
-        ClientPolicy rules = policy;
-        if (provider == null) {
-            ClientTokenProvider client = byClientName.computeIfAbsent(ClientNames.of(request), OAuthClientFilter::lookUp);
-            provider = client;
-            rules = client.policy();
-        }
-        if (!rules.allows(request.getUri())) {
+        Route client = route != null ? route : byClientName.computeIfAbsent(ClientNames.of(request), Route::lookUp);
+        if (!client.policy.allows(request.getUri())) {
             LOG.fine(() -> "no token for " + request.getUri().getHost() + ": not among the client's allowed hosts");
             return;
         }
-        AccessToken token = provider.token();
+        AccessToken token = client.provider.token();
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
-        request.setProperty(STATE, new Sent(token, provider, rules, follow));
+        request.setProperty(STATE, client.sent(token, follow));
     }
 
-    private static ClientTokenProvider lookUp(String clientName) {
-        return Lookup.INSTANCE.orElseThrow(() -> TokenException.builder(ErrorCode.INVALID_SETTING)
-                .clientName(clientName)
-                .message("OAuthClientFilter() finds its settings through MicroProfile Config, which is not there;"
-                        + " register new OAuthClientFilter(TokenProvider.of(config)) instead")
-                .build()).client(clientName);
+    /** A client as the filter uses it: where its tokens come from and where they may go. */
+    private static final class Route {
+        final TokenProvider provider;
+        final ClientPolicy policy;
+        // the state of this client's last request, handed on while the token and the redirect choice stay the same,
+        // so that a request allocates nothing: plain fields, as a Sent is immutable (a stale read costs one allocation)
+        private Sent following;
+        private Sent staying;
+
+        Route(TokenProvider provider, ClientPolicy policy) {
+            this.provider = provider;
+            this.policy = policy;
+        }
+
+        static Route lookUp(String clientName) {
+            ClientTokenProvider client = Lookup.INSTANCE.orElseThrow(() -> TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .clientName(clientName)
+                    .message("OAuthClientFilter() finds its settings through MicroProfile Config, which is not there;"
+                            + " register new OAuthClientFilter(TokenProvider.of(config)) instead")
+                    .build()).client(clientName);
+            return new Route(client, client.policy());
+        }
+
+        Sent sent(AccessToken token, boolean followRedirects) {
+            Sent last = followRedirects ? following : staying;
+            if (last != null && last.token == token) {
+                return last;
+            }
+            Sent sent = new Sent(token, provider, policy, followRedirects);
+            if (followRedirects) {
+                following = sent;
+            } else {
+                staying = sent;
+            }
+            return sent;
+        }
     }
 
     /** The registry behind the no-argument constructor, found once per class loader (see {@link ClientLookup}). */

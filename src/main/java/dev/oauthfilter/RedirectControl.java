@@ -55,10 +55,14 @@ final class RedirectControl {
                 return (Boolean) followed;
             }
         }
-        boolean follow = !isFalse(request.getProperty(JERSEY_FOLLOW_REDIRECTS))
-                && !isFalse(request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS));
+        // as Jersey resolves it: the request's property, else the configuration's, else true
+        Object onRequest = request.getProperty(JERSEY_FOLLOW_REDIRECTS);
+        Object chosen = onRequest != null ? onRequest : request.getConfiguration().getProperty(JERSEY_FOLLOW_REDIRECTS);
+        if (isFalse(chosen)) {
+            return false;
+        }
         request.setProperty(JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
-        return follow;
+        return true;
     }
 
     private static Object takeOverEngine(Client client, Method httpEngine) {

@@ -54,7 +54,7 @@ public class FilterCostBenchmark {
     public void setUp() {
         stub = new TokenEndpointStub(0, 3600);
         client = ClientBuilder.newClient();
-        request = new StubRequestContext(stub.uri("/api/notes"), client.getConfiguration());
+        request = new StubRequestContext(stub.uri("/api/notes"), client);
         TokenProvider tokens = TokenCache.builder().build().provider(OAuthClientConfig.builder()
                 .tokenUrl(stub.uri("/token")).clientId("bench").clientSecret("bench-secret").build());
         oauthFilter = new OAuthClientFilter(tokens);

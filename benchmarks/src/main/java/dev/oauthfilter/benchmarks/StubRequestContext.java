@@ -22,18 +22,20 @@ import java.util.Map;
 
 /**
  * The request context both the filter and the floor run against: real header and property maps (as JAX-RS
- * implementations keep them), a fixed URI and method, everything else unused.
+ * implementations keep them), a fixed URI and method, the client it belongs to, everything else unused.
  */
 final class StubRequestContext implements ClientRequestContext {
 
     final MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
     final Map<String, Object> properties = new HashMap<>();
     private final URI uri;
+    private final Client client;
     private final Configuration configuration;
 
-    StubRequestContext(URI uri, Configuration configuration) {
+    StubRequestContext(URI uri, Client client) {
         this.uri = uri;
-        this.configuration = configuration;
+        this.client = client;
+        this.configuration = client.getConfiguration();
     }
 
     /** Back to a request that no filter has seen. */
@@ -68,7 +70,7 @@ final class StubRequestContext implements ClientRequestContext {
     @Override public Annotation[] getEntityAnnotations() { return new Annotation[0]; }
     @Override public OutputStream getEntityStream() { throw new UnsupportedOperationException(); }
     @Override public void setEntityStream(OutputStream outputStream) { throw new UnsupportedOperationException(); }
-    @Override public Client getClient() { throw new UnsupportedOperationException(); }
+    @Override public Client getClient() { return client; }
     @Override public Configuration getConfiguration() { return configuration; }
     @Override public void abortWith(Response response) { throw new UnsupportedOperationException(); }
 }
