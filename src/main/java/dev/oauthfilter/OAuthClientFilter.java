@@ -187,12 +187,15 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         int status = response.getStatus();
         try {
             if (status == 401 && sent != null) {
-                replayAfterUnauthorized(request, response, sent);
+                replayAfterUnauthorized(request, response, sent, null);
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
                 RequestResender.Answer answer = followRedirects(request, status,
                         response.getHeaderString(HttpHeaders.LOCATION), null, sent,
                         request.getHeaderString(HttpHeaders.AUTHORIZATION));
-                if (answer != null) {
+                if (answer != null && answer.status() == 401 && answer.authorized() && sent != null) {
+                    // the client's token, refused after a same-origin redirect: as if the first answer was the 401
+                    replayAfterUnauthorized(request, response, sent, answer);
+                } else if (answer != null) {
                     answer.replace(response);
                 }
             }
@@ -203,11 +206,24 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
     }
 
-    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent) {
+    /**
+     * Drops the refused token and replays the request once with a new one, when that is possible and safe.
+     *
+     * @param refused the 401 a followed redirect ended with, which the caller gets if there is no replay; null when
+     *                the response itself is the 401
+     */
+    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent,
+                                         RequestResender.Answer refused) {
         TokenProvider provider = sent.provider;
         boolean newTokenPossible = provider.invalidate(sent.token);
         if (!newTokenPossible || !sent.policy.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
+            if (refused != null) {
+                refused.replace(response);
+            }
             return;
+        }
+        if (refused != null) {
+            refused.close();
         }
         LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
                 + " once with a new token");

@@ -106,7 +106,7 @@ final class RequestResender {
             Response answer = withEntity && request.hasEntity()
                     ? builder.method(method, Entity.entity(request.getEntity(), request.getMediaType()))
                     : builder.method(method);
-            return new Answer(client, answer);
+            return new Answer(client, answer, authorization != null);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -190,10 +190,17 @@ final class RequestResender {
     static final class Answer implements AutoCloseable {
         private final Client client;
         private final Response response;
+        private final boolean authorized;
 
-        Answer(Client client, Response response) {
+        Answer(Client client, Response response, boolean authorized) {
             this.client = client;
             this.response = response;
+            this.authorized = authorized;
+        }
+
+        /** @return whether the request that got this answer carried an {@code Authorization} header */
+        boolean authorized() {
+            return authorized;
         }
 
         /** @return the HTTP status */
