@@ -3,7 +3,9 @@ package dev.oauthfilter;
 import dev.oauthfilter.cache.RefreshingTokenProvider;
 import dev.oauthfilter.cache.TokenSources;
 
+import javax.cache.CacheManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,7 +62,8 @@ public final class TokenCache implements AutoCloseable {
         this.configuredExecutor = builder.executor;
         this.capacity = builder.capacity;
         this.growsWithConfig = growsWithConfig;
-        this.sources = new TokenSources(clock, executor);
+        this.sources = builder.sharedVia == null ? new TokenSources(clock, executor)
+                : new TokenSources(clock, executor, builder.sharedVia, builder.sharedStoreTimeout, builder.sharedLeaseTime);
     }
 
     /**
@@ -226,6 +229,9 @@ public final class TokenCache implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private int capacity = 100;
+        private CacheManager sharedVia;
+        private Duration sharedStoreTimeout = Duration.ofMillis(500);
+        private Duration sharedLeaseTime = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -253,6 +259,58 @@ public final class TokenCache implements AutoCloseable {
             }
             this.capacity = capacity;
             return this;
+        }
+
+        /**
+         * Shares every token of the cache with the other members of a fleet (replicas of one application) through
+         * the JCache caches {@code oauth-filter-tokens} and {@code oauth-filter-leases} of {@code manager}, created
+         * when the manager does not define them: one token request per client and token lifetime for the whole
+         * fleet, instead of one per member. Tokens are stored encrypted and authenticated with keys derived from each
+         * client's secret or private key, under names that reveal no client id. The cached path stays local; the
+         * caches are read only when a token is missing or due for refresh. When they fail or are slow (see
+         * {@link #sharedStoreTimeout}), members fetch their own tokens, as without sharing.
+         *
+         * <pre>{@code
+         * CacheManager manager = Caching.getCachingProvider("com.hazelcast.cache.HazelcastCachingProvider")
+         *         .getCacheManager();
+         * TokenCache cache = TokenCache.builder().sharedVia(manager).build();
+         * }</pre>
+         *
+         * @param manager a JCache (JSR-107) cache manager shared by the fleet, e.g. Hazelcast's
+         * @return this builder
+         */
+        public Builder sharedVia(CacheManager manager) {
+            this.sharedVia = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /**
+         * @param timeout the longest one operation on the shared caches may take before a member goes on without
+         *                them (for 30 s, then it tries again); default 500 ms
+         * @return this builder
+         */
+        public Builder sharedStoreTimeout(Duration timeout) {
+            this.sharedStoreTimeout = positive(timeout, "shared store timeout");
+            return this;
+        }
+
+        /**
+         * @param leaseTime how long one member fetches for the fleet before another may take over (a member that
+         *                  died while fetching holds nobody up for longer); default 5 s
+         * @return this builder
+         */
+        public Builder sharedLeaseTime(Duration leaseTime) {
+            this.sharedLeaseTime = positive(leaseTime, "shared lease time");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                        .message(what + " must be positive, was " + value).build();
+            }
+            return value;
         }
 
         /** @return the cache */

@@ -10,6 +10,7 @@ import dev.oauthfilter.TokenStatus;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -45,6 +46,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
 
     private final OAuthClientConfig config;
     private final TokenSource source;
+    private final SharedTokenSource shared;
     private final Clock clock;
     private final Executor executor;
     private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
@@ -92,8 +94,21 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
     public RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
+        this(config, source, clock, executor, null);
+    }
+
+    /** @param store where the fleet shares this source's token, or null for none */
+    RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
+                            SharedStore store) {
         this.config = config;
-        this.source = new RetryingTokenSource(config, source, () -> events);
+        TokenSource retrying = new RetryingTokenSource(config, source, () -> events);
+        Optional<TokenSeal> seal = store == null ? Optional.empty() : TokenSeal.of(config);
+        if (store != null && seal.isEmpty()) {
+            LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: no client"
+                    + " secret or exportable private key to seal them with");
+        }
+        this.shared = seal.map(s -> new SharedTokenSource(config, s, store, retrying, clock)).orElse(null);
+        this.source = shared != null ? shared : retrying;
         this.clock = clock;
         this.executor = executor;
         this.lastUsedMillis = clock.millis();
@@ -153,6 +168,9 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
             return false;
         }
         State before = state.getAndUpdate(s -> s.plan == plan ? s.withoutToken() : s);
+        if (before.plan == plan && shared != null) {
+            shared.invalidate(rejected);
+        }
         if (before.plan == plan) {
             LOG.fine(() -> "client '" + config.name() + "': dropped rejected " + rejected);
         }

@@ -5,6 +5,7 @@ import dev.oauthfilter.endpoint.TokenEndpointClient;
 import dev.oauthfilter.endpoint.TokenHttpClients;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -17,6 +18,7 @@ public final class TokenSources implements AutoCloseable {
     private final Clock clock;
     private final Executor executor;
     private final TokenHttpClients httpClients = new TokenHttpClients();
+    private final SharedStore store;
 
     /**
      * @param clock    decides FRESH / STALE / EXPIRED and stamps tokens
@@ -25,6 +27,24 @@ public final class TokenSources implements AutoCloseable {
     public TokenSources(Clock clock, Executor executor) {
         this.clock = clock;
         this.executor = executor;
+        this.store = null;
+    }
+
+    /**
+     * Sources whose tokens every member of a fleet shares through JCache caches of {@code manager} (named
+     * {@value SharedStore#TOKENS} and {@value SharedStore#LEASES}).
+     *
+     * @param clock        decides FRESH / STALE / EXPIRED and stamps tokens
+     * @param executor     runs background refreshes
+     * @param manager      the JCache cache manager whose caches the fleet shares
+     * @param storeTimeout the longest one operation on the shared caches may take before a fetch goes on alone
+     * @param leaseTime    how long one member may fetch for the fleet before another takes over
+     */
+    public TokenSources(Clock clock, Executor executor, javax.cache.CacheManager manager, Duration storeTimeout,
+                        Duration leaseTime) {
+        this.clock = clock;
+        this.executor = executor;
+        this.store = new SharedStore(manager, storeTimeout, leaseTime);
     }
 
     /**
@@ -34,12 +54,15 @@ public final class TokenSources implements AutoCloseable {
     public RefreshingTokenProvider create(OAuthClientConfig config) {
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
                 httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
-        return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor);
+        return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store);
     }
 
     /** Releases the HTTP clients and their threads (made anew if asked again). */
     @Override
     public void close() {
         httpClients.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.oauthfilter.config;
 import dev.oauthfilter.AllowedHosts;
 import dev.oauthfilter.ClientPolicy;
 import dev.oauthfilter.ClientTokenProvider;
+import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
@@ -21,14 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * The application's clients, by name, as MicroProfile Config describes them ({@code oauth.*} for the default client,
  * {@code oauth.<name>.*} for a named one): each built on first use and kept. The one place where the filter, the CDI
  * producer and the readiness check find a client. A client is its own client-credentials token (from a token source
- * of {@link TokenCache#shared()}, shared with any client of the same endpoint and credentials) or, with
+ * of {@link TokenCache#shared()}, shared with any client of the same endpoint and credentials; with
+ * {@code oauth.shared-cache.provider}, of a cache of the registry's own shared with the whole fleet, see
+ * {@link SharedCacheSettings}) or, with
  * {@code propagate=true}, the incoming request's bearer token; either way with its own rules ({@link ClientPolicy}).
  *
  * <pre>{@code
  * ClientTokenProvider billing = ClientRegistry.current().client("billing");
  * }</pre>
  */
-public final class ClientRegistry {
+public final class ClientRegistry implements AutoCloseable {
 
     private static final Object CURRENT_LOCK = new Object();
     private static Config currentConfig;
@@ -36,9 +39,12 @@ public final class ClientRegistry {
 
     private final Config config;
     private final Map<String, ClientTokenProvider> clients = new ConcurrentHashMap<>();
+    // a cache of the registry's own when the configuration shares tokens with a fleet (oauth.shared-cache.*)
+    private final TokenCache fleetCache;
 
     private ClientRegistry(Config config) {
         this.config = config;
+        this.fleetCache = SharedCacheSettings.cache(config).orElse(null);
     }
 
     /**
@@ -54,6 +60,9 @@ public final class ClientRegistry {
         Config config = ConfigProvider.getConfig();
         synchronized (CURRENT_LOCK) {
             if (current == null || currentConfig != config) {
+                if (current != null) {
+                    current.close();
+                }
                 current = new ClientRegistry(config);
                 currentConfig = config;
             }
@@ -61,12 +70,28 @@ public final class ClientRegistry {
         }
     }
 
-    /** Forgets the current registry (the application stops). */
+    /** Forgets the current registry (the application stops), closing the cache it may have of its own. */
     public static void release() {
         synchronized (CURRENT_LOCK) {
+            if (current != null) {
+                current.close();
+            }
             current = null;
             currentConfig = null;
         }
+    }
+
+    /** Closes the fleet-wide cache the registry made, if it made one (the cache manager stays the provider's). */
+    @Override
+    public void close() {
+        if (fleetCache != null) {
+            fleetCache.close();
+        }
+    }
+
+    private ClientTokenProvider tokenSource(String name) {
+        OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
+        return fleetCache != null ? fleetCache.provider(settings) : (ClientTokenProvider) TokenProvider.of(settings);
     }
 
     /**
@@ -92,7 +117,7 @@ public final class ClientRegistry {
     private ClientTokenProvider create(String name) {
         Settings s = new Settings(config, name);
         if (!s.bool("propagate").orElse(false)) {
-            return (ClientTokenProvider) TokenProvider.of(MicroProfileClientConfigs.read(config, name));
+            return tokenSource(name);
         }
         List<String> hosts = s.list("allowed-hosts");
         if (hosts.isEmpty()) {
@@ -112,7 +137,7 @@ public final class ClientRegistry {
                 fallbackProvider = null;
                 break;
             case "client-credentials":
-                fallbackProvider = TokenProvider.of(MicroProfileClientConfigs.read(config, name));
+                fallbackProvider = tokenSource(name);
                 break;
             default:
                 throw s.invalid("propagate-fallback", "'" + fallback + "' is neither error nor client-credentials");

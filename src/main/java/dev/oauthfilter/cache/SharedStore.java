@@ -1,0 +1,230 @@
+package dev.oauthfilter.cache;
+
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared store of sealed tokens and leases, on two JCache caches of the application's {@link CacheManager}
+ * (created with these settings when the manager does not define them): {@value #TOKENS} (entry name → sealed token)
+ * and {@value #LEASES} (entry name → who fetches a new token, until when). Values are plain strings, so that every
+ * member of any JCache provider can read them without the library's classes.
+ *
+ * <p>Every operation is bounded by its own timeout, on threads of the store's own (released by {@link #close()}):
+ * a store that fails, hangs or is cut off throws {@link Unavailable} within that time, and the caller goes on
+ * without it.
+ */
+final class SharedStore implements AutoCloseable {
+
+    static final String TOKENS = "oauth-filter-tokens";
+    static final String LEASES = "oauth-filter-leases";
+    // an entry outlives its token by at most this long where the provider cannot expire entries one by one
+    private static final Duration TOKEN_ENTRY_LIFETIME = new Duration(TimeUnit.HOURS, 24);
+
+    private static final ClassValue<Optional<Method>> PUT_WITH_EXPIRY = new ClassValue<>() {
+        @Override
+        protected Optional<Method> computeValue(Class<?> type) {
+            for (Class<?> api : type.getInterfaces()) {
+                try {
+                    return Optional.of(api.getMethod("put", Object.class, Object.class, ExpiryPolicy.class));
+                } catch (NoSuchMethodException | SecurityException e) {
+                    // not this interface
+                }
+            }
+            return type.getSuperclass() == null ? Optional.empty() : get(type.getSuperclass());
+        }
+    };
+
+    private final CacheManager manager;
+    private final java.time.Duration timeout;
+    private final java.time.Duration leaseTime;
+    private final AtomicInteger threads = new AtomicInteger();
+    private ExecutorService calls;
+    private volatile Cache<String, String> tokens;
+    private volatile Cache<String, String> leases;
+
+    /** Thrown when the store fails or does not answer within its timeout. */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /**
+     * @param manager   where the caches live
+     * @param timeout   the longest one operation may take
+     * @param leaseTime how long a lease holds: a member that died while fetching is replaced after this
+     */
+    SharedStore(CacheManager manager, java.time.Duration timeout, java.time.Duration leaseTime) {
+        this.manager = manager;
+        this.timeout = timeout;
+        this.leaseTime = leaseTime;
+    }
+
+    java.time.Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /** @return the sealed token under {@code name}, if any */
+    Optional<String> token(String name) {
+        return Optional.ofNullable(call(() -> tokens().get(name)));
+    }
+
+    /**
+     * Puts a sealed token, replacing what was there. Where the provider can expire one entry (Hazelcast's
+     * {@code ICache.put(key, value, expiryPolicy)}), the entry expires with its token; elsewhere after a day at the
+     * latest, and readers ignore an expired token anyway.
+     */
+    void publish(String name, String sealed, java.time.Duration lifetime) {
+        call(() -> {
+            Cache<String, String> cache = tokens();
+            Optional<Method> putWithExpiry = PUT_WITH_EXPIRY.get(cache.getClass());
+            if (putWithExpiry.isPresent() && !lifetime.isNegative() && !lifetime.isZero()) {
+                putWithExpiry.get().invoke(cache, name, sealed,
+                        new CreatedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS, lifetime.toMillis())));
+            } else {
+                cache.put(name, sealed);
+            }
+            return null;
+        });
+    }
+
+    /** Removes the sealed token under {@code name} only if it is still {@code sealed}. */
+    boolean remove(String name, String sealed) {
+        return call(() -> tokens().remove(name, sealed));
+    }
+
+    /**
+     * Takes the lease on {@code name}: there is none, or the one there ran out (its holder died or is too slow).
+     *
+     * @param nowMillis the time, by the caller's clock (members' clocks are assumed to agree within a lease time)
+     * @return the lease taken, to give back to {@link #release}, or empty when another member holds it
+     */
+    Optional<String> lease(String name, long nowMillis) {
+        return call(() -> {
+            String lease = UUID.randomUUID() + "@" + (nowMillis + leaseTime.toMillis());
+            Cache<String, String> cache = leases();
+            if (cache.putIfAbsent(name, lease)) {
+                return Optional.of(lease);
+            }
+            String held = cache.get(name);
+            if (held == null) {
+                return cache.putIfAbsent(name, lease) ? Optional.of(lease) : Optional.<String>empty();
+            }
+            return until(held) < nowMillis && cache.replace(name, held, lease) ? Optional.of(lease)
+                    : Optional.<String>empty();
+        });
+    }
+
+    /** Gives a lease back, if it is still the one there. */
+    void release(String name, String lease) {
+        call(() -> leases().remove(name, lease));
+    }
+
+    private static long until(String lease) {
+        try {
+            return Long.parseLong(lease.substring(lease.lastIndexOf('@') + 1));
+        } catch (RuntimeException unreadable) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private Cache<String, String> tokens() {
+        Cache<String, String> cache = tokens;
+        if (cache == null) {
+            cache = cache(TOKENS, TOKEN_ENTRY_LIFETIME);
+            tokens = cache;
+        }
+        return cache;
+    }
+
+    private Cache<String, String> leases() {
+        Cache<String, String> cache = leases;
+        if (cache == null) {
+            cache = cache(LEASES, new Duration(TimeUnit.MILLISECONDS, 2 * leaseTime.toMillis()));
+            leases = cache;
+        }
+        return cache;
+    }
+
+    private Cache<String, String> cache(String name, Duration lifetime) {
+        Cache<String, String> cache = manager.getCache(name, String.class, String.class);
+        if (cache != null) {
+            return cache;
+        }
+        MutableConfiguration<String, String> settings = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStoreByValue(true)
+                .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(lifetime));
+        try {
+            return manager.createCache(name, settings);
+        } catch (CacheException createdMeanwhile) {
+            // another member or thread created it first
+            Cache<String, String> existing = manager.getCache(name, String.class, String.class);
+            if (existing == null) {
+                throw createdMeanwhile;
+            }
+            return existing;
+        }
+    }
+
+    private synchronized ExecutorService calls() {
+        if (calls == null) {
+            calls = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "oauth-filter-shared-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                // no application class loader kept alive by a pooled thread
+                thread.setContextClassLoader(null);
+                return thread;
+            });
+        }
+        return calls;
+    }
+
+    private <T> T call(Callable<T> operation) {
+        Future<T> result;
+        try {
+            result = calls().submit(operation);
+        } catch (RuntimeException closing) {
+            throw new Unavailable("the shared token store is closing", closing);
+        }
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw new Unavailable("the shared token store did not answer within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw new Unavailable("the shared token store failed (" + e.getCause().getClass().getName() + ")",
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(true);
+            throw new Unavailable("interrupted while waiting for the shared token store", e);
+        }
+    }
+
+    /** Ends the store's threads (made anew if asked again); the caches and the manager stay the application's. */
+    @Override
+    public synchronized void close() {
+        if (calls != null) {
+            calls.shutdownNow();
+            calls = null;
+        }
+    }
+}

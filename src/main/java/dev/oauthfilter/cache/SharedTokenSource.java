@@ -1,0 +1,172 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A token source shared by every member of a fleet through a {@link SharedStore}: the one fleet-wide flight of a
+ * source's token. Consulted only when the local provider needs a token (none yet, STALE or EXPIRED), so the cached
+ * path stays local.
+ *
+ * <p>A fetch adopts the token in the store when it is not stale yet; otherwise it takes the source's lease (an
+ * atomic {@code putIfAbsent}, or a {@code replace} of a lease that ran out: a member that died while fetching holds
+ * nobody up for longer than the lease time), fetches through the local source (retries included), publishes the
+ * token sealed ({@link TokenSeal}) and gives the lease back. Members that find the lease held wait for the token it
+ * brings, polling, within the caller's time. When the store fails or does not answer in time, the fetch goes on
+ * locally, as without sharing, and the store is left alone for a while: one WARNING per episode.
+ */
+final class SharedTokenSource implements TokenSource {
+
+    private static final Logger LOG = Logger.getLogger(SharedTokenSource.class.getName());
+    private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    // after a failure of the store, fetches go straight to the endpoint for this long
+    private static final long RETRY_STORE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final OAuthClientConfig config;
+    private final TokenSeal seal;
+    private final SharedStore store;
+    private final TokenSource local;
+    private final Clock clock;
+    private volatile long storeDownUntil;
+    private volatile boolean storeDown;
+
+    SharedTokenSource(OAuthClientConfig config, TokenSeal seal, SharedStore store, TokenSource local, Clock clock) {
+        this.config = config;
+        this.seal = seal;
+        this.store = store;
+        this.local = local;
+        this.clock = clock;
+    }
+
+    @Override
+    public AccessToken fetch(Duration timeout) {
+        // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
+        long start = System.nanoTime();
+        long budget = Durations.nanos(timeout);
+        if (storeDown && System.nanoTime() - storeDownUntil < 0) {
+            return local.fetch(timeout);
+        }
+        String name = seal.entryName();
+        long pause = FIRST_POLL_NANOS;
+        try {
+            while (true) {
+                Optional<AccessToken> shared = adoptable(name);
+                if (shared.isPresent()) {
+                    storeBack();
+                    return shared.get();
+                }
+                Optional<String> lease = store.lease(name, clock.millis());
+                storeBack();
+                if (lease.isPresent()) {
+                    return fetchAndPublish(name, lease.get(), remaining(start, budget));
+                }
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
+                            .message("no token within " + Durations.millis(timeout) + " ms: another member of the"
+                                    + " fleet is fetching it and has not published it yet").build();
+                }
+                sleep(Math.min(pause, left));
+                pause = Math.min(pause * 2, MAX_POLL_NANOS);
+            }
+        } catch (SharedStore.Unavailable e) {
+            storeFailed(e);
+            return local.fetch(remaining(start, budget));
+        }
+    }
+
+    /**
+     * Drops {@code rejected} from the store if the store still holds it, so that no member adopts a token a
+     * protected service refused.
+     */
+    void invalidate(AccessToken rejected) {
+        String name = seal.entryName();
+        try {
+            store.token(name).ifPresent(sealed -> seal.open(sealed)
+                    .filter(token -> token.value().equals(rejected.value()))
+                    .ifPresent(token -> store.remove(name, sealed)));
+        } catch (SharedStore.Unavailable e) {
+            storeFailed(e);
+        }
+    }
+
+    private AccessToken fetchAndPublish(String name, String lease, Duration timeout) {
+        try {
+            // another member may have published between the read and the lease
+            Optional<AccessToken> shared = adoptable(name);
+            if (shared.isPresent()) {
+                return shared.get();
+            }
+            AccessToken token = local.fetch(timeout);
+            try {
+                store.publish(name, seal.seal(token),
+                        Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - clock.millis())));
+                LOG.fine(() -> "client '" + config.name() + "': published " + token + " to the fleet");
+            } catch (SharedStore.Unavailable e) {
+                storeFailed(e);
+            }
+            return token;
+        } finally {
+            try {
+                store.release(name, lease);
+            } catch (SharedStore.Unavailable e) {
+                // the lease runs out by itself
+                storeFailed(e);
+            }
+        }
+    }
+
+    /** The token in the store, when it opens with this source's seal and is not stale by this source's window. */
+    private Optional<AccessToken> adoptable(String name) {
+        long now = clock.millis();
+        return store.token(name).flatMap(seal::open).filter(token -> {
+            RefreshPlan plan = RefreshPlan.of(token, config.refreshBefore());
+            return plan.isUsable(now) && !plan.shouldRefresh(now);
+        }).map(token -> {
+            LOG.fine(() -> "client '" + config.name() + "': adopted " + token + " from the fleet");
+            return token;
+        });
+    }
+
+    private void storeFailed(SharedStore.Unavailable e) {
+        LOG.log(Level.FINE, "client '" + config.name() + "': the shared token store failed", e.getCause());
+        storeDownUntil = System.nanoTime() + RETRY_STORE_AFTER_NANOS;
+        if (!storeDown) {
+            storeDown = true;
+            LOG.warning(() -> "client '" + config.name() + "': " + e.getMessage() + "; fetching tokens without the"
+                    + " fleet for " + TimeUnit.NANOSECONDS.toSeconds(RETRY_STORE_AFTER_NANOS) + " s at a time until"
+                    + " it answers again");
+        }
+    }
+
+    private void storeBack() {
+        if (storeDown) {
+            storeDown = false;
+            LOG.info(() -> "client '" + config.name() + "': the shared token store answers again");
+        }
+    }
+
+    private static Duration remaining(long start, long budget) {
+        return Duration.ofNanos(Math.max(1, budget - (System.nanoTime() - start)));
+    }
+
+    private void sleep(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
+                    .message("interrupted while waiting for another member's token").build();
+        }
+    }
+}

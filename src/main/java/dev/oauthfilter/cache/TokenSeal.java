@@ -1,0 +1,189 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Seals one token source's tokens for a shared store. Two keys are derived (HKDF-SHA256, RFC 5869) from the client's
+ * credential, its secret or its private key: one encrypts and authenticates each token (AES-256-GCM, a random nonce
+ * per token, the entry's name as associated data), the other names the entry (an HMAC of everything that makes the
+ * token different: endpoint, client id, authentication method, scope, audience, resources, extra parameters). A
+ * store member, an operator or a heap dump without the credential can neither read nor forge a token, nor learn the
+ * client id from a name; members configured with the same credential derive the same keys.
+ */
+final class TokenSeal {
+
+    private static final String FORMAT = "s1.";
+    private static final byte[] SALT = "oauth-filter shared tokens v1".getBytes(StandardCharsets.UTF_8);
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec sealKey;
+    private final String entryName;
+
+    private TokenSeal(byte[] credential, byte[] identity) {
+        byte[] pseudoRandomKey = hmac(SALT, credential);
+        this.sealKey = new SecretKeySpec(expand(pseudoRandomKey, "token seal"), "AES");
+        this.entryName = "t1." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(hmac(expand(pseudoRandomKey, "entry name"), identity));
+        Arrays.fill(pseudoRandomKey, (byte) 0);
+    }
+
+    /**
+     * @param config a token source's settings
+     * @return its seal, or empty when it has no credential to derive keys from (a private key that cannot be
+     *         exported, or a secret file that cannot be read now): such a source is not shared
+     */
+    static Optional<TokenSeal> of(OAuthClientConfig config) {
+        byte[] credential;
+        try {
+            credential = config.clientSecret().map(s -> s.reveal().getBytes(StandardCharsets.UTF_8))
+                    .orElseGet(() -> config.clientKey().map(k -> k.privateKey().getEncoded()).orElse(null));
+        } catch (TokenException unreadable) {
+            return Optional.empty();
+        }
+        if (credential == null || credential.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TokenSeal(credential, identity(config)));
+        } finally {
+            Arrays.fill(credential, (byte) 0);
+        }
+    }
+
+    /** @return the name of the source's entries in the shared store: no client id or secret, even hashed */
+    String entryName() {
+        return entryName;
+    }
+
+    /** @return the token, encrypted and authenticated, as text */
+    String seal(AccessToken token) {
+        try {
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(plain)) {
+                writeString(out, token.value());
+                writeString(out, token.tokenType());
+                out.writeLong(token.issuedAt().toEpochMilli());
+                out.writeLong(token.expiresAt().toEpochMilli());
+                writeString(out, token.scope().orElse(""));
+            }
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(entryName.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plain.toByteArray());
+            byte[] message = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, message, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, message, NONCE_BYTES, sealed.length);
+            return FORMAT + Base64.getUrlEncoder().withoutPadding().encodeToString(message);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal a token: " + e.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * @param sealed what {@link #seal} made, possibly with another credential, or anything else a store returned
+     * @return the token, or empty when the text was not sealed with this seal's key for this entry, or was altered
+     */
+    Optional<AccessToken> open(String sealed) {
+        if (sealed == null || !sealed.startsWith(FORMAT)) {
+            return Optional.empty();
+        }
+        try {
+            byte[] message = Base64.getUrlDecoder().decode(sealed.substring(FORMAT.length()));
+            if (message.length <= NONCE_BYTES) {
+                return Optional.empty();
+            }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, message, 0, NONCE_BYTES));
+            cipher.updateAAD(entryName.getBytes(StandardCharsets.UTF_8));
+            byte[] plain = cipher.doFinal(message, NONCE_BYTES, message.length - NONCE_BYTES);
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+                String value = readString(in);
+                String type = readString(in);
+                Instant issuedAt = Instant.ofEpochMilli(in.readLong());
+                Instant expiresAt = Instant.ofEpochMilli(in.readLong());
+                String scope = readString(in);
+                return Optional.of(new AccessToken(value, type, issuedAt, expiresAt, scope.isEmpty() ? null : scope));
+            }
+        } catch (IllegalArgumentException | IOException | GeneralSecurityException notSealedHere) {
+            // another credential, another entry, an altered or truncated text: not a token of this source
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] identity(OAuthClientConfig config) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writeString(out, config.tokenEndpoint().toString());
+            writeString(out, config.layout().name());
+            writeString(out, String.valueOf(config.clientId()));
+            writeString(out, config.clientAuthMethod().name());
+            writeString(out, config.scope().orElse(""));
+            writeString(out, config.audience().orElse(""));
+            out.writeInt(config.resources().size());
+            for (String resource : config.resources()) {
+                writeString(out, resource);
+            }
+            out.writeInt(config.extraParameters().size());
+            for (Map.Entry<String, String> parameter : config.extraParameters().entrySet()) {
+                writeString(out, parameter.getKey());
+                writeString(out, parameter.getValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("bad length");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] expand(byte[] pseudoRandomKey, String info) {
+        byte[] input = (info + "\u0001").getBytes(StandardCharsets.UTF_8);
+        return hmac(pseudoRandomKey, input);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

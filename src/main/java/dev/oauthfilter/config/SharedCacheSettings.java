@@ -1,0 +1,88 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
+import org.eclipse.microprofile.config.Config;
+
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.spi.CachingProvider;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Fleet-wide tokens from configuration alone: when {@code oauth.shared-cache.provider} names a JCache caching
+ * provider, the registry's clients take their tokens from a {@link TokenCache} shared through that provider's cache
+ * manager ({@link TokenCache.Builder#sharedVia}). Only this class touches the JCache API, and only when the key is set.
+ *
+ * <ul>
+ *   <li>{@code oauth.shared-cache.provider}: the provider class, e.g. {@code com.hazelcast.cache.HazelcastMemberCachingProvider}
+ *       (an embedded member) or {@code com.hazelcast.client.cache.HazelcastClientCachingProvider} (a client of a
+ *       Hazelcast cluster);</li>
+ *   <li>{@code oauth.shared-cache.uri}: the cache manager's URI (for Hazelcast, a configuration file such as
+ *       {@code classpath:hazelcast-client.xml}); default the provider's. Every member must use the same: Hazelcast
+ *       makes it part of the caches' names;</li>
+ *   <li>{@code oauth.shared-cache.property.<name>}: a property for the provider, e.g.
+ *       {@code oauth.shared-cache.property.hazelcast.instance.name};</li>
+ *   <li>{@code oauth.shared-cache.timeout} (default 500 ms) and {@code oauth.shared-cache.lease-time} (default 5 s),
+ *       as ISO-8601 durations or milliseconds.</li>
+ * </ul>
+ */
+final class SharedCacheSettings {
+
+    static final String PREFIX = "oauth.shared-cache.";
+    private static final String PROPERTY = PREFIX + "property.";
+
+    private SharedCacheSettings() {
+    }
+
+    /** @return a cache shared through the configured provider, or empty when {@code oauth.shared-cache.provider} is not set */
+    static Optional<TokenCache> cache(Config config) {
+        Optional<String> providerName = config.getOptionalValue(PREFIX + "provider", String.class)
+                .map(String::strip).filter(s -> !s.isEmpty());
+        if (providerName.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            CachingProvider provider = Caching.getCachingProvider(providerName.get());
+            URI uri = config.getOptionalValue(PREFIX + "uri", String.class).map(String::strip)
+                    .filter(s -> !s.isEmpty()).map(URI::create).orElse(provider.getDefaultURI());
+            Properties properties = new Properties();
+            for (String key : config.getPropertyNames()) {
+                if (key.startsWith(PROPERTY) && key.length() > PROPERTY.length()) {
+                    config.getOptionalValue(key, String.class)
+                            .ifPresent(value -> properties.setProperty(key.substring(PROPERTY.length()), value));
+                }
+            }
+            // the provider's own class loader: Hazelcast puts any other one into the caches' cluster-wide names
+            CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader(), properties);
+            TokenCache.Builder builder = TokenCache.builder().sharedVia(manager);
+            duration(config, "timeout").ifPresent(builder::sharedStoreTimeout);
+            duration(config, "lease-time").ifPresent(builder::sharedLeaseTime);
+            return Optional.of(builder.build());
+        } catch (CacheException | IllegalArgumentException e) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .message(PREFIX + "provider: cannot get a cache manager from '" + providerName.get() + "' ("
+                            + e.getClass().getSimpleName() + ")")
+                    .cause(e).build();
+        }
+    }
+
+    private static Optional<Duration> duration(Config config, String setting) {
+        return config.getOptionalValue(PREFIX + setting, String.class).map(String::strip).filter(s -> !s.isEmpty())
+                .map(value -> {
+                    try {
+                        return value.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(value))
+                                : Duration.parse(value);
+                    } catch (RuntimeException e) {
+                        throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                                .message(PREFIX + setting + ": '" + value + "' is neither milliseconds nor an ISO-8601"
+                                        + " duration").build();
+                    }
+                });
+    }
+}

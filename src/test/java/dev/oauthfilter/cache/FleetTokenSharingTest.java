@@ -1,0 +1,277 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.HazelcastCluster;
+import dev.oauthfilter.testing.ManualExecutor;
+import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TokenServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import javax.cache.CacheManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fleet-wide tokens on a real Hazelcast cluster (embedded members in this JVM, each with its own JCache cache
+ * manager and its own {@link TokenCache}, as replicas of one application have): one token request per token
+ * lifetime for the whole fleet, adoption by members that join late, a lease whose holder died taken over, a store
+ * that fails left behind, a refused token dropped fleet-wide, and nothing readable in the shared caches.
+ */
+class FleetTokenSharingTest {
+
+    private static final String CLIENT_ID = "fleet-client";
+    private static final String SECRET = "fleet-secret-4242";
+    private static final Duration LIFETIME = Duration.ofHours(1);
+
+    @RegisterExtension
+    static final HazelcastCluster cluster = new HazelcastCluster(5901);
+
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret(CLIENT_ID, SECRET));
+    private final FakeTokenServer server = fixture.server();
+    private final MutableClock clock = fixture.clock();
+
+    private OAuthClientConfig config() {
+        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID).clientSecret(SECRET)
+                .refreshBefore(Duration.ofMinutes(5)).maxAttempts(1).build();
+    }
+
+    private TokenProvider member(int index, ManualExecutor refreshes) {
+        return fixture.newCache(settings -> settings.sharedVia(cluster.manager(index)).executor(refreshes))
+                .provider(config());
+    }
+
+    @Test
+    void threeMembersWithManyThreadsEachMakeOneTokenRequestBetweenThem() throws Exception {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        List<TokenProvider> members = List.of(member(0, new ManualExecutor()), member(1, new ManualExecutor()),
+                member(2, new ManualExecutor()));
+        int threadsPerMember = 8;
+        ExecutorService callers = Executors.newFixedThreadPool(members.size() * threadsPerMember);
+        CountDownLatch start = new CountDownLatch(1);
+        Set<String> served = ConcurrentHashMap.newKeySet();
+        List<Future<?>> calls = new ArrayList<>();
+        try {
+            for (TokenProvider member : members) {
+                for (int t = 0; t < threadsPerMember; t++) {
+                    calls.add(callers.submit(() -> {
+                        start.await();
+                        served.add(member.token().value());
+                        return null;
+                    }));
+                }
+            }
+            // the first request is held at the server: every other member then finds the lease taken
+            server.holdResponses();
+            start.countDown();
+            assertThat(server.awaitTokenRequests(1, 30)).as("one member's request arrived").isTrue();
+            assertThat(server.awaitTokenRequests(1, 1)).as("a second request while the first is in flight").isFalse();
+            server.releaseResponses();
+            for (Future<?> call : calls) {
+                call.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            server.releaseResponses();
+            callers.shutdownNow();
+        }
+
+        assertThat(server.tokenRequestCount()).as("token requests for 3 members x 8 threads").isEqualTo(1);
+        assertThat(served).as("every caller of every member got the one token").hasSize(1);
+    }
+
+    @Test
+    void overSeveralLifetimesTheFleetMakesOneRequestPerLifetime() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        List<ManualExecutor> refreshes = List.of(new ManualExecutor(), new ManualExecutor(), new ManualExecutor());
+        List<TokenProvider> members = new ArrayList<>();
+        for (int i = 0; i < refreshes.size(); i++) {
+            members.add(member(i, refreshes.get(i)));
+        }
+        int lifetimes = 4;
+        for (int lifetime = 0; lifetime < lifetimes; lifetime++) {
+            for (TokenProvider member : members) {
+                // a stale token is still served; the call hands the refresh to the member's executor
+                assertThat(member.token().expiresAt()).isAfter(clock.instant());
+            }
+            refreshes.forEach(ManualExecutor::runAll);
+            Set<String> current = ConcurrentHashMap.newKeySet();
+            members.forEach(member -> current.add(member.token().value()));
+            assertThat(current).as("lifetime %d: all members serve one token", lifetime).hasSize(1);
+            // into the refresh window of that token (refresh-before 5 min, up to 10% jitter earlier)
+            clock.advance(LIFETIME.minus(Duration.ofMinutes(4)));
+        }
+
+        assertThat(server.tokenRequestCount()).as("token requests over %d lifetimes, 3 members", lifetimes)
+                .isEqualTo(lifetimes);
+    }
+
+    @Test
+    void aMemberThatJoinsMidLifetimeAdoptsTheCurrentToken() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        String first = member(0, new ManualExecutor()).token().value();
+        clock.advance(Duration.ofMinutes(20));
+
+        TokenProvider joined = fixture.newCache(settings -> settings.sharedVia(cluster.start())
+                .executor(new ManualExecutor())).provider(config());
+
+        assertThat(joined.token().value()).isEqualTo(first);
+        assertThat(server.tokenRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseWhoseHolderDiedIsTakenOverAndTheCallerStillGetsAToken() throws Exception {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        // a cluster of its own: a killed member must not slow the other tests' cluster down
+        try (HazelcastCluster pair = new HazelcastCluster(5911)) {
+            TokenProvider survivor = fixture.newCache(settings -> settings.sharedVia(pair.manager(0))
+                    .sharedStoreTimeout(Duration.ofSeconds(10)).executor(new ManualExecutor())).provider(config());
+            TokenProvider dying = fixture.newCache(settings -> settings.sharedVia(pair.manager(1))
+                    .sharedLeaseTime(Duration.ofSeconds(5)).executor(new ManualExecutor())).provider(config());
+            server.holdResponses();
+            // the doomed member takes the lease and its request hangs at the server; then the member dies
+            Future<AccessToken> doomedCall = threads.submit(dying::token);
+            assertThat(server.awaitTokenRequests(1, 30)).as("the doomed member's request arrived").isTrue();
+            pair.kill(1);
+
+            Future<AccessToken> survivorCall = threads.submit(survivor::token);
+            // the survivor waits on the dead member's lease until it runs out by the clock, then takes it over
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(server.awaitTokenRequests(1, 30)).as("the survivor's own request arrived").isTrue();
+            server.releaseResponses();
+            AccessToken token = survivorCall.get(30, TimeUnit.SECONDS);
+
+            assertThat(token.expiresAt()).isAfter(clock.instant());
+            assertThat(server.tokenRequestCount()).as("the dead member's request and the survivor's").isEqualTo(2);
+            assertThat(fixture.logs().lines()).as("the survivor took the lease over, it did not give up the fleet")
+                    .noneMatch(line -> line.contains("client 'default'") && line.contains("without the fleet")
+                            && line.contains("did not answer"));
+            // the dead member's own caller still gets the token its request brought
+            assertThat(doomedCall.get(30, TimeUnit.SECONDS).expiresAt()).isAfter(clock.instant());
+        } finally {
+            server.releaseResponses();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void whenTheStoreFailsMembersFetchTheirOwnTokensAndSayItOnce() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        try (HazelcastCluster lonely = new HazelcastCluster(5921)) {
+            TokenProvider alone = fixture.newCache(settings -> settings.sharedVia(lonely.manager(0))
+                    .sharedStoreTimeout(Duration.ofMillis(300)).executor(new ManualExecutor())).provider(config());
+            lonely.kill(0);
+
+            AccessToken token = alone.token();
+            clock.advance(LIFETIME);
+            AccessToken next = alone.token();
+
+            assertThat(token.expiresAt()).isAfter(clock.instant().minus(LIFETIME));
+            assertThat(next.expiresAt()).isAfter(clock.instant());
+            assertThat(server.tokenRequestCount()).isEqualTo(2);
+            assertThat(fixture.logs().lines()).filteredOn(line -> line.startsWith("WARNING"))
+                    .singleElement().satisfies(line -> assertThat(line).contains("client 'default'")
+                            .contains("without the fleet"));
+        }
+    }
+
+    @Test
+    void aRefusedTokenIsDroppedForTheWholeFleet() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        TokenProvider first = member(0, new ManualExecutor());
+        TokenProvider second = member(1, new ManualExecutor());
+        AccessToken refused = first.token();
+        AccessToken secondsCopy = second.token();
+        assertThat(secondsCopy.value()).isEqualTo(refused.value());
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(first.invalidate(refused)).as("a new token is possible").isTrue();
+        String replacement = first.token().value();
+
+        assertThat(replacement).isNotEqualTo(refused.value());
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+        TokenSeal seal = TokenSeal.of(config()).orElseThrow();
+        assertThat(cluster.entries(1, SharedStore.TOKENS).values()).as("what the fleet holds")
+                .extracting(sealed -> seal.open(sealed).map(AccessToken::value).orElse("unreadable"))
+                .containsExactly(replacement);
+        // the second member is refused the same token a moment later: it drops its copy, not the replacement
+        assertThat(second.invalidate(secondsCopy)).isTrue();
+        assertThat(second.token().value()).as("the second member adopts the replacement").isEqualTo(replacement);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theSharedCachesHoldNoTokenSecretOrClientIdInAnyForm() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        String token = member(0, new ManualExecutor()).token().value();
+        Map<String, String> tokens = cluster.entries(1, SharedStore.TOKENS);
+        assertThat(tokens).hasSize(1);
+
+        List<String> stored = new ArrayList<>();
+        for (String cache : List.of(SharedStore.TOKENS, SharedStore.LEASES)) {
+            cluster.entries(1, cache).forEach((name, value) -> {
+                stored.add(name);
+                stored.add(value);
+            });
+        }
+        for (String text : stored) {
+            for (String forbidden : List.of(token, SECRET, CLIENT_ID, base64(token), base64(SECRET),
+                    base64(CLIENT_ID), base64(CLIENT_ID + ":" + SECRET))) {
+                assertThat(text).doesNotContain(forbidden);
+            }
+            assertThat(decodedBase64(text)).doesNotContain(token).doesNotContain(SECRET).doesNotContain(CLIENT_ID);
+        }
+    }
+
+    @Test
+    void aMemberWithAnotherSecretCannotReadOrForgeTheFleetsToken() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        member(0, new ManualExecutor()).token();
+        Map<String, String> entries = cluster.entries(0, SharedStore.TOKENS);
+        OAuthClientConfig impostor = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
+                .clientSecret("another-secret").build();
+        TokenSeal theirs = TokenSeal.of(impostor).orElseThrow();
+        TokenSeal ours = TokenSeal.of(config()).orElseThrow();
+
+        assertThat(entries).containsOnlyKeys(ours.entryName());
+        assertThat(theirs.entryName()).as("another credential, another entry").isNotEqualTo(ours.entryName());
+        String sealed = entries.get(ours.entryName());
+        assertThat(theirs.open(sealed)).as("opened with another secret").isEmpty();
+        String altered = sealed.substring(0, sealed.length() - 2) + (sealed.endsWith("A") ? "BB" : "AA");
+        assertThat(ours.open(altered)).as("an altered entry").isEmpty();
+        assertThat(ours.open(sealed)).as("the fleet's own seal").isPresent();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodedBase64(String text) {
+        int dot = text.indexOf('.');
+        String payload = dot >= 0 ? text.substring(dot + 1) : text;
+        try {
+            return new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException notBase64) {
+            return "";
+        }
+    }
+}

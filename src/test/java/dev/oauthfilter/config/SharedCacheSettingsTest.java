@@ -1,0 +1,89 @@
+package dev.oauthfilter.config;
+
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.testing.HazelcastCluster;
+import dev.oauthfilter.testing.TestConfigs;
+import dev.oauthfilter.testing.TokenServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Fleet-wide tokens turned on by MicroProfile Config alone ({@code oauth.shared-cache.*}): the registry's clients
+ * take their tokens through the configured JCache provider (here an embedded Hazelcast member), so that a second
+ * registry of the same configuration adopts the token instead of asking for one.
+ */
+class SharedCacheSettingsTest {
+
+    private static final String SECRET = "shared-config-secret-77";
+
+    @RegisterExtension
+    static final HazelcastCluster cluster = new HazelcastCluster(5931);
+
+    @RegisterExtension
+    final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret("fleet-app", SECRET));
+    private final FakeTokenServer server = fixture.server();
+
+    private Map<String, String> settings() {
+        Map<String, String> p = new HashMap<>();
+        p.put("oauth.token-url", server.uri("/token").toString());
+        p.put("oauth.client-id", "fleet-app");
+        p.put("oauth.client-secret", SECRET);
+        p.put("oauth.shared-cache.provider", "com.hazelcast.cache.HazelcastMemberCachingProvider");
+        // the registries are another member than the one the test reads the cluster through
+        p.put("oauth.shared-cache.property.hazelcast.instance.name", cluster.instanceName(1));
+        p.put("oauth.shared-cache.timeout", "PT2S");
+        p.put("oauth.shared-cache.lease-time", "3000");
+        return p;
+    }
+
+    @Test
+    void aConfiguredProviderSharesTheRegistrysTokensThroughItsCaches() {
+        ClientRegistry first = ClientRegistry.of(TestConfigs.of(settings()));
+        ClientRegistry second = ClientRegistry.of(TestConfigs.of(settings()));
+        try {
+            String token = first.client("default").token().value();
+
+            assertThat(cluster.entries(0, "oauth-filter-tokens")).as("the shared entry").hasSize(1);
+            assertThat(second.client("default").token().value()).as("adopted by another registry").isEqualTo(token);
+            assertThat(server.tokenRequestCount()).isEqualTo(1);
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void withoutTheProviderKeyNothingIsShared() {
+        Map<String, String> p = settings();
+        p.keySet().removeIf(key -> key.startsWith("oauth.shared-cache."));
+        ClientRegistry registry = ClientRegistry.of(TestConfigs.of(p));
+
+        registry.client("default").token();
+
+        assertThat(cluster.entries(0, "oauth-filter-tokens")).isEmpty();
+    }
+
+    @Test
+    void anUnknownProviderOrABadDurationIsASettingError() {
+        Map<String, String> unknown = settings();
+        unknown.put("oauth.shared-cache.provider", "com.example.NoSuchCachingProvider");
+        assertThatThrownBy(() -> ClientRegistry.of(TestConfigs.of(unknown)))
+                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.INVALID_SETTING.name()))
+                .hasMessageContaining("oauth.shared-cache.provider").hasMessageContaining("NoSuchCachingProvider");
+
+        Map<String, String> badTimeout = settings();
+        badTimeout.put("oauth.shared-cache.timeout", "soon");
+        assertThatThrownBy(() -> ClientRegistry.of(TestConfigs.of(badTimeout)))
+                .isInstanceOf(TokenException.class).hasMessageContaining("oauth.shared-cache.timeout");
+    }
+}
