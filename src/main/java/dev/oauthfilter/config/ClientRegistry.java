@@ -3,6 +3,7 @@ package dev.oauthfilter.config;
 import dev.oauthfilter.AllowedHosts;
 import dev.oauthfilter.ClientPolicy;
 import dev.oauthfilter.ClientTokenProvider;
+import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
@@ -44,7 +45,7 @@ public final class ClientRegistry implements AutoCloseable {
 
     private ClientRegistry(Config config) {
         this.config = config;
-        this.fleetCache = SharedCacheSettings.cache(config).orElse(null);
+        this.fleetCache = fleetCache(config);
     }
 
     /**
@@ -86,6 +87,25 @@ public final class ClientRegistry implements AutoCloseable {
     public void close() {
         if (fleetCache != null) {
             fleetCache.close();
+        }
+    }
+
+    /**
+     * The fleet-wide cache when {@code oauth.shared-cache.provider} is set. Only then is {@link SharedCacheSettings},
+     * which uses the optional JCache API, loaded at all.
+     */
+    private static TokenCache fleetCache(Config config) {
+        boolean sharing = config.getOptionalValue(SharedCacheSettings.PREFIX + "provider", String.class)
+                .filter(value -> !value.isBlank()).isPresent();
+        if (!sharing) {
+            return null;
+        }
+        try {
+            return SharedCacheSettings.cache(config).orElse(null);
+        } catch (NoClassDefFoundError missing) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .message(SharedCacheSettings.PREFIX + "provider is set, but the JCache API (javax.cache:cache-api)"
+                            + " and a provider are not on the application's class path").build();
         }
     }
 
