@@ -110,26 +110,59 @@ final class SharedStore implements AutoCloseable {
         return call(() -> tokens().remove(name, sealed));
     }
 
+    /** The outcome of asking for a lease: taken (to give back), or held by another member. */
+    static final class Lease {
+        final String value;
+        final boolean taken;
+
+        private Lease(String value, boolean taken) {
+            this.value = value;
+            this.taken = taken;
+        }
+
+        /** @return when the lease runs out, in epoch milliseconds by the holder's clock */
+        long until() {
+            return SharedStore.until(value);
+        }
+
+        /** @return the failure another member's fetch ended with, while the fleet cools down; else empty */
+        Optional<String> cooldownCode() {
+            return value != null && value.startsWith(COOLDOWN)
+                    ? Optional.of(value.substring(COOLDOWN.length(), value.lastIndexOf('@'))) : Optional.empty();
+        }
+    }
+
+    private static final String COOLDOWN = "cooldown:";
+
     /**
-     * Takes the lease on {@code name}: there is none, or the one there ran out (its holder died or is too slow).
+     * Takes the lease on {@code name}: there is none, or the one there ran out (its holder died or is too slow, or a
+     * cooldown ended).
      *
      * @param nowMillis the time, by the caller's clock (members' clocks are assumed to agree within a lease time)
-     * @return the lease taken, to give back to {@link #release}, or empty when another member holds it
+     * @return the lease taken, to give back to {@link #release}, or the one another member holds
      */
-    Optional<String> lease(String name, long nowMillis) {
+    Lease lease(String name, long nowMillis) {
         return call(() -> {
             String lease = UUID.randomUUID() + "@" + (nowMillis + leaseTime.toMillis());
             Cache<String, String> cache = leases();
             if (cache.putIfAbsent(name, lease)) {
-                return Optional.of(lease);
+                return new Lease(lease, true);
             }
             String held = cache.get(name);
             if (held == null) {
-                return cache.putIfAbsent(name, lease) ? Optional.of(lease) : Optional.<String>empty();
+                return cache.putIfAbsent(name, lease) ? new Lease(lease, true) : new Lease(cache.get(name), false);
             }
-            return until(held) < nowMillis && cache.replace(name, held, lease) ? Optional.of(lease)
-                    : Optional.<String>empty();
+            return until(held) < nowMillis && cache.replace(name, held, lease) ? new Lease(lease, true)
+                    : new Lease(held, false);
         });
+    }
+
+    /**
+     * Turns a lease whose fetch failed into a cooldown: until {@code untilMillis} the other members get that
+     * failure instead of fetching (at most for as long as the leases cache keeps an entry, twice the lease time).
+     */
+    void coolDown(String name, String lease, String code, long untilMillis) {
+        call(() -> leases().replace(name, lease, COOLDOWN + code + "@" + untilMillis));
     }
 
     /** Gives a lease back, if it is still the one there. */

@@ -65,10 +65,15 @@ final class SharedTokenSource implements TokenSource {
                     storeBack();
                     return shared.get();
                 }
-                Optional<String> lease = store.lease(name, clock.millis());
+                long now = clock.millis();
+                SharedStore.Lease lease = store.lease(name, now);
                 storeBack();
-                if (lease.isPresent()) {
-                    return fetchAndPublish(name, lease.get(), remaining(start, budget));
+                if (lease.taken) {
+                    return fetchAndPublish(name, lease.value, remaining(start, budget));
+                }
+                Optional<String> failedWith = lease.cooldownCode();
+                if (failedWith.isPresent()) {
+                    throw cooledDown(failedWith.get(), lease.until() - now);
                 }
                 long left = budget - (System.nanoTime() - start);
                 if (left <= 0) {
@@ -107,7 +112,13 @@ final class SharedTokenSource implements TokenSource {
             if (shared.isPresent()) {
                 return shared.get();
             }
-            AccessToken token = local.fetch(timeout);
+            AccessToken token;
+            try {
+                token = local.fetch(timeout);
+            } catch (TokenException failure) {
+                coolDown(name, lease, failure);
+                throw failure;
+            }
             try {
                 store.publish(name, seal.seal(token),
                         Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - clock.millis())));
@@ -124,6 +135,34 @@ final class SharedTokenSource implements TokenSource {
                 storeFailed(e);
             }
         }
+    }
+
+    /** Lets the fleet share this member's failure for the cooldown, as callers of one member share it. */
+    private void coolDown(String name, String lease, TokenException failure) {
+        long cooldown = Math.max(Durations.millis(config.failureCooldown()),
+                Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter()));
+        try {
+            store.coolDown(name, lease, failure.code() + ":" + (failure.isRetryable() ? 1 : 0),
+                    Durations.saturatedSum(clock.millis(), cooldown));
+        } catch (SharedStore.Unavailable e) {
+            storeFailed(e);
+        }
+    }
+
+    private TokenException cooledDown(String failure, long remainingMillis) {
+        int colon = failure.lastIndexOf(':');
+        String code = colon > 0 ? failure.substring(0, colon) : failure;
+        ErrorCode known = ErrorCode.TOKEN_ENDPOINT_ERROR;
+        for (ErrorCode candidate : ErrorCode.values()) {
+            if (candidate.name().equals(code)) {
+                known = candidate;
+            }
+        }
+        long wait = Math.max(0, remainingMillis);
+        return TokenException.builder(known).clientName(config.name())
+                .message("another member of the fleet just failed to get a token (" + known.name() + "); the fleet"
+                        + " waits " + wait + " ms before the next request")
+                .retryable(failure.endsWith(":1")).retryAfter(Duration.ofMillis(wait)).build();
     }
 
     /** The token in the store, when it opens with this source's seal and is not stale by this source's window. */

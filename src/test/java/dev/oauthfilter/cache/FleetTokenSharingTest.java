@@ -3,8 +3,10 @@ package dev.oauthfilter.cache;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
+import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.HazelcastCluster;
 import dev.oauthfilter.testing.ManualExecutor;
@@ -29,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Fleet-wide tokens on a real Hazelcast cluster (embedded members in this JVM, each with its own JCache cache
@@ -192,6 +195,27 @@ class FleetTokenSharingTest {
                     .singleElement().satisfies(line -> assertThat(line).contains("client 'default'")
                             .contains("without the fleet"));
         }
+    }
+
+    @Test
+    void aFailedFetchIsSharedByTheWholeFleetForItsCooldown() {
+        server.respond(request -> Reply.json(401, "{\"error\":\"invalid_client\"}"));
+        List<TokenProvider> members = List.of(member(0, new ManualExecutor()), member(1, new ManualExecutor()),
+                member(2, new ManualExecutor()));
+
+        for (TokenProvider member : members) {
+            assertThatThrownBy(member::token).isInstanceOfSatisfying(TokenException.class,
+                    e -> assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_ERROR"));
+        }
+        assertThat(server.tokenRequestCount()).as("one member asked; the others share its failure").isEqualTo(1);
+
+        // after the cooldown (failure-cooldown, 2 s by default) the fleet asks again, once
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        clock.advance(Duration.ofSeconds(3));
+        Set<String> served = ConcurrentHashMap.newKeySet();
+        members.forEach(member -> served.add(member.token().value()));
+        assertThat(served).hasSize(1);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
     }
 
     @Test
