@@ -222,15 +222,24 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             }
             return;
         }
+        LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
+                + " once with a new token");
+        String authorization;
+        RequestResender.Answer answer;
+        try {
+            authorization = provider.token().authorizationHeader();
+            // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
+            answer = RequestResender.send(request, request.getUri(), request.getMethod(), true, true, authorization);
+        } catch (RuntimeException e) {
+            // no new token or no replay: the caller gets the 401 it would have had
+            if (refused != null) {
+                refused.replace(response);
+            }
+            throw e;
+        }
         if (refused != null) {
             refused.close();
         }
-        LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
-                + " once with a new token");
-        String authorization = provider.token().authorizationHeader();
-        // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
-        RequestResender.Answer answer = RequestResender.send(request, request.getUri(), request.getMethod(), true,
-                true, authorization);
         if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
             answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
                     authorization);

@@ -79,4 +79,14 @@ class OAuthClientFilterRedirectedUnauthorizedTest {
             assertThat(next.getStatus()).as("the next request gets a new token").isEqualTo(200);
         }
     }
+
+    @Test
+    void whenNoNewTokenCanBeHadTheCallerGetsThe401TheRedirectEndedWith() {
+        Client filtered = withRevokedToken();
+        server.respond(r -> Reply.json(400, "{\"error\":\"invalid_client\"}"));
+
+        try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+            assertThat(response.getStatus()).as("the 401 the followed redirect ended with").isEqualTo(401);
+        }
+    }
 }

@@ -45,6 +45,20 @@ final class RefreshPlan {
         return new RefreshPlan(token, staleAt, expiredAt, staleAt);
     }
 
+    /**
+     * Whether no member, whatever its jitter, would count {@code token} as due for refresh at {@code now}: a token
+     * another member published is adopted only then, so that a member whose own copy is stale never adopts it again.
+     */
+    static boolean freshForEveryMember(AccessToken token, Duration refreshBefore, long now) {
+        long issued = token.issuedAt().toEpochMilli();
+        long expires = token.expiresAt().toEpochMilli();
+        long lifetime = expires - issued;
+        long window = refreshBefore.compareTo(Duration.ofMillis(lifetime / 2)) > 0 ? lifetime / 2
+                : refreshBefore.toMillis();
+        long earliestStale = expires - window - (long) (window * MAX_JITTER);
+        return now < earliestStale && now < expires - Math.min(EXPIRY_MARGIN_MILLIS, lifetime / 10);
+    }
+
     /** The same token, with the next background refresh attempt put off until {@code at}. */
     RefreshPlan retryAt(long at) {
         return new RefreshPlan(token, staleAt, expiredAt, at);

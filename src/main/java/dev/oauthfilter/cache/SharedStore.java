@@ -1,5 +1,8 @@
 package dev.oauthfilter.cache;
 
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenException;
+
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -8,6 +11,9 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenException;
+
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The shared store of sealed tokens and leases, on two JCache caches of the application's {@link CacheManager}
@@ -59,10 +67,18 @@ final class SharedStore implements AutoCloseable {
     private volatile Cache<String, String> tokens;
     private volatile Cache<String, String> leases;
 
-    /** Thrown when the store fails or does not answer within its timeout. */
+    /** Thrown when the store fails or does not answer in time. */
     static final class Unavailable extends RuntimeException {
-        Unavailable(String message, Throwable cause) {
+        private final boolean storeFault;
+
+        Unavailable(String message, Throwable cause, boolean storeFault) {
             super(message, cause, false, false);
+            this.storeFault = storeFault;
+        }
+
+        /** @return false when only the caller's own time ran out, before the store's timeout */
+        boolean storeFault() {
+            return storeFault;
         }
     }
 
@@ -81,18 +97,24 @@ final class SharedStore implements AutoCloseable {
         return leaseTime;
     }
 
-    /** @return the sealed token under {@code name}, if any */
-    Optional<String> token(String name) {
-        return Optional.ofNullable(call(() -> tokens().get(name)));
+    /**
+     * @param deadline the caller's deadline ({@link System#nanoTime()}): the call waits until it or the store's
+     *                 timeout, whichever comes first
+     * @return the sealed token under {@code name}, if any
+     */
+    Optional<String> token(String name, long deadline) {
+        return Optional.ofNullable(call(() -> tokens().get(name), deadline));
     }
 
     /**
-     * Puts a sealed token, replacing what was there. Where the provider can expire one entry (Hazelcast's
+     * Puts a sealed token, replacing what was there, then gives the lease back; in the background, so that the
+     * caller has its token at once. Where the provider can expire one entry (Hazelcast's
      * {@code ICache.put(key, value, expiryPolicy)}), the entry expires with its token; elsewhere after a day at the
      * latest, and readers ignore an expired token anyway.
      */
-    void publish(String name, String sealed, java.time.Duration lifetime) {
-        call(() -> {
+    void publish(String name, String sealed, java.time.Duration lifetime, String lease,
+                 Consumer<Unavailable> onFailure) {
+        later(() -> {
             Cache<String, String> cache = tokens();
             Optional<Method> putWithExpiry = PUT_WITH_EXPIRY.get(cache.getClass());
             if (putWithExpiry.isPresent() && !lifetime.isNegative() && !lifetime.isZero()) {
@@ -101,13 +123,18 @@ final class SharedStore implements AutoCloseable {
             } else {
                 cache.put(name, sealed);
             }
-            return null;
-        });
+            leases().remove(name, lease);
+        }, onFailure);
     }
 
-    /** Removes the sealed token under {@code name} only if it is still {@code sealed}. */
-    boolean remove(String name, String sealed) {
-        return call(() -> tokens().remove(name, sealed));
+    /** Removes the sealed token under {@code name} if {@code refused} says it is the refused one; in the background. */
+    void removeIf(String name, Predicate<String> refused, Consumer<Unavailable> onFailure) {
+        later(() -> {
+            String sealed = tokens().get(name);
+            if (sealed != null && refused.test(sealed)) {
+                tokens().remove(name, sealed);
+            }
+        }, onFailure);
     }
 
     /** The outcome of asking for a lease: taken (to give back), or held by another member. */
@@ -141,7 +168,7 @@ final class SharedStore implements AutoCloseable {
      * @param nowMillis the time, by the caller's clock (members' clocks are assumed to agree within a lease time)
      * @return the lease taken, to give back to {@link #release}, or the one another member holds
      */
-    Lease lease(String name, long nowMillis) {
+    Lease lease(String name, long nowMillis, long deadline) {
         return call(() -> {
             String lease = UUID.randomUUID() + "@" + (nowMillis + leaseTime.toMillis());
             Cache<String, String> cache = leases();
@@ -154,20 +181,20 @@ final class SharedStore implements AutoCloseable {
             }
             return until(held) < nowMillis && cache.replace(name, held, lease) ? new Lease(lease, true)
                     : new Lease(held, false);
-        });
+        }, deadline);
     }
 
     /**
      * Turns a lease whose fetch failed into a cooldown: until {@code untilMillis} the other members get that
      * failure instead of fetching (at most for as long as the leases cache keeps an entry, twice the lease time).
      */
-    void coolDown(String name, String lease, String code, long untilMillis) {
-        call(() -> leases().replace(name, lease, COOLDOWN + code + "@" + untilMillis));
+    void coolDown(String name, String lease, String code, long untilMillis, Consumer<Unavailable> onFailure) {
+        later(() -> leases().replace(name, lease, COOLDOWN + code + "@" + untilMillis), onFailure);
     }
 
-    /** Gives a lease back, if it is still the one there. */
-    void release(String name, String lease) {
-        call(() -> leases().remove(name, lease));
+    /** Gives a lease back, if it is still the one there; in the background. */
+    void release(String name, String lease, Consumer<Unavailable> onFailure) {
+        later(() -> leases().remove(name, lease), onFailure);
     }
 
     private static long until(String lease) {
@@ -230,25 +257,55 @@ final class SharedStore implements AutoCloseable {
         return calls;
     }
 
-    private <T> T call(Callable<T> operation) {
+    private <T> T call(Callable<T> operation, long deadline) {
         Future<T> result;
         try {
             result = calls().submit(operation);
         } catch (RuntimeException closing) {
-            throw new Unavailable("the shared token store is closing", closing);
+            throw new Unavailable("the shared token store is closing", closing, false);
         }
+        // the first calls also find or create the caches across the cluster: they get longer
+        long storeWait = tokens != null && leases != null ? timeout.toNanos()
+                : Math.max(10 * timeout.toNanos(), TimeUnit.SECONDS.toNanos(5));
+        long callerWait = deadline - System.nanoTime();
         try {
-            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return result.get(Math.max(0, Math.min(storeWait, callerWait)), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(true);
-            throw new Unavailable("the shared token store did not answer within " + timeout.toMillis() + " ms", e);
+            boolean storeFault = storeWait <= callerWait;
+            throw new Unavailable(storeFault ? "the shared token store did not answer within "
+                    + TimeUnit.NANOSECONDS.toMillis(storeWait) + " ms" : "no time left to wait for the shared token store",
+                    e, storeFault);
         } catch (ExecutionException e) {
             throw new Unavailable("the shared token store failed (" + e.getCause().getClass().getName() + ")",
-                    e.getCause());
+                    e.getCause(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(true);
-            throw new Unavailable("interrupted while waiting for the shared token store", e);
+            throw TokenException.builder(ErrorCode.INTERRUPTED)
+                    .message("interrupted while waiting for the shared token store").build();
+        }
+    }
+
+    /** One write to the caches. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws Exception;
+    }
+
+    /** Runs a write in the background; a failure is reported to {@code onFailure}, never to a caller. */
+    private void later(Write operation, Consumer<Unavailable> onFailure) {
+        try {
+            calls().execute(() -> {
+                try {
+                    operation.run();
+                } catch (Exception e) {
+                    onFailure.accept(new Unavailable("the shared token store failed (" + e.getClass().getName()
+                            + ")", e, true));
+                }
+            });
+        } catch (RuntimeException closing) {
+            onFailure.accept(new Unavailable("the shared token store is closing", closing, false));
         }
     }
 

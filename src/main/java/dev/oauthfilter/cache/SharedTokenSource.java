@@ -39,6 +39,7 @@ final class SharedTokenSource implements TokenSource {
     private final Clock clock;
     private volatile long storeDownUntil;
     private volatile boolean storeDown;
+    private volatile String refused;
 
     SharedTokenSource(OAuthClientConfig config, TokenSeal seal, SharedStore store, TokenSource local, Clock clock) {
         this.config = config;
@@ -56,97 +57,93 @@ final class SharedTokenSource implements TokenSource {
         if (storeDown && System.nanoTime() - storeDownUntil < 0) {
             return local.fetch(timeout);
         }
+        // the fleet gets half of the caller's time (store calls, waiting for another member's token); the other
+        // half is kept for a fetch of this member's own, so that no caller fails where a local fetch would serve it
+        long fleetDeadline = start + budget / 2;
         String name = seal.entryName();
         long pause = FIRST_POLL_NANOS;
         try {
             while (true) {
-                Optional<AccessToken> shared = adoptable(name);
+                Optional<AccessToken> shared = adoptable(name, fleetDeadline);
+                storeBack();
                 if (shared.isPresent()) {
-                    storeBack();
                     return shared.get();
                 }
                 long now = clock.millis();
-                SharedStore.Lease lease = store.lease(name, now);
-                storeBack();
+                SharedStore.Lease lease = store.lease(name, now, fleetDeadline);
                 if (lease.taken) {
-                    return fetchAndPublish(name, lease.value, remaining(start, budget));
+                    return fetchAndPublish(name, lease.value, fleetDeadline, remaining(start, budget));
                 }
                 Optional<String> failedWith = lease.cooldownCode();
                 if (failedWith.isPresent()) {
                     throw cooledDown(failedWith.get(), lease.until() - now);
                 }
-                long left = budget - (System.nanoTime() - start);
+                long left = fleetDeadline - System.nanoTime();
                 if (left <= 0) {
-                    throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                            .message("no token within " + Durations.millis(timeout) + " ms: another member of the"
-                                    + " fleet is fetching it and has not published it yet").build();
+                    LOG.fine(() -> "client '" + config.name() + "': another member of the fleet is still fetching;"
+                            + " fetching here too rather than keep the caller waiting");
+                    return local.fetch(remaining(start, budget));
                 }
                 sleep(Math.min(pause, left));
                 pause = Math.min(pause * 2, MAX_POLL_NANOS);
             }
         } catch (SharedStore.Unavailable e) {
-            storeFailed(e);
+            if (e.storeFault()) {
+                storeFailed(e);
+            }
             return local.fetch(remaining(start, budget));
         }
     }
 
     /**
      * Drops {@code rejected} from the store if the store still holds it, so that no member adopts a token a
-     * protected service refused.
+     * protected service refused; in the background, and not while the store is known to be down.
      */
     void invalidate(AccessToken rejected) {
-        String name = seal.entryName();
-        try {
-            store.token(name).ifPresent(sealed -> seal.open(sealed)
-                    .filter(token -> token.value().equals(rejected.value()))
-                    .ifPresent(token -> store.remove(name, sealed)));
-        } catch (SharedStore.Unavailable e) {
-            storeFailed(e);
+        // never adopted again by this member, even while the store still holds it or cannot be reached
+        refused = rejected.value();
+        if (storeDown && System.nanoTime() - storeDownUntil < 0) {
+            return;
         }
+        store.removeIf(seal.entryName(), sealed -> seal.open(sealed)
+                .map(token -> token.value().equals(rejected.value())).orElse(false), this::storeFailed);
     }
 
-    private AccessToken fetchAndPublish(String name, String lease, Duration timeout) {
+    private AccessToken fetchAndPublish(String name, String lease, long fleetDeadline, Duration timeout) {
+        Optional<AccessToken> shared;
         try {
             // another member may have published between the read and the lease
-            Optional<AccessToken> shared = adoptable(name);
-            if (shared.isPresent()) {
-                return shared.get();
-            }
-            AccessToken token;
-            try {
-                token = local.fetch(timeout);
-            } catch (TokenException failure) {
-                coolDown(name, lease, failure);
-                throw failure;
-            }
-            try {
-                store.publish(name, seal.seal(token),
-                        Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - clock.millis())));
-                LOG.fine(() -> "client '" + config.name() + "': published " + token + " to the fleet");
-            } catch (SharedStore.Unavailable e) {
-                storeFailed(e);
-            }
-            return token;
-        } finally {
-            try {
-                store.release(name, lease);
-            } catch (SharedStore.Unavailable e) {
-                // the lease runs out by itself
-                storeFailed(e);
-            }
+            shared = adoptable(name, fleetDeadline);
+        } catch (SharedStore.Unavailable e) {
+            shared = Optional.empty();
         }
+        if (shared.isPresent()) {
+            store.release(name, lease, this::storeFailed);
+            return shared.get();
+        }
+        AccessToken token;
+        try {
+            token = local.fetch(timeout);
+        } catch (TokenException failure) {
+            coolDown(name, lease, failure);
+            throw failure;
+        } catch (RuntimeException unexpected) {
+            store.release(name, lease, this::storeFailed);
+            throw unexpected;
+        }
+        store.publish(name, seal.seal(token),
+                Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - clock.millis())), lease,
+                this::storeFailed);
+        LOG.fine(() -> "client '" + config.name() + "': publishing " + token + " to the fleet");
+        return token;
     }
 
     /** Lets the fleet share this member's failure for the cooldown, as callers of one member share it. */
     private void coolDown(String name, String lease, TokenException failure) {
         long cooldown = Math.max(Durations.millis(config.failureCooldown()),
                 Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter()));
-        try {
-            store.coolDown(name, lease, failure.code() + ":" + (failure.isRetryable() ? 1 : 0),
-                    Durations.saturatedSum(clock.millis(), cooldown));
-        } catch (SharedStore.Unavailable e) {
-            storeFailed(e);
-        }
+        store.coolDown(name, lease, failure.code() + ":" + (failure.isRetryable() ? 1 : 0),
+                Durations.saturatedSum(clock.millis(), cooldown), this::storeFailed);
     }
 
     private TokenException cooledDown(String failure, long remainingMillis) {
@@ -165,13 +162,15 @@ final class SharedTokenSource implements TokenSource {
                 .retryable(failure.endsWith(":1")).retryAfter(Duration.ofMillis(wait)).build();
     }
 
-    /** The token in the store, when it opens with this source's seal and is not stale by this source's window. */
-    private Optional<AccessToken> adoptable(String name) {
+    /**
+     * The token in the store, when it opens with this source's seal, is not one this member saw refused, and is not
+     * due for refresh by any member's window.
+     */
+    private Optional<AccessToken> adoptable(String name, long deadline) {
         long now = clock.millis();
-        return store.token(name).flatMap(seal::open).filter(token -> {
-            RefreshPlan plan = RefreshPlan.of(token, config.refreshBefore());
-            return plan.isUsable(now) && !plan.shouldRefresh(now);
-        }).map(token -> {
+        String rejected = refused;
+        return store.token(name, deadline).flatMap(seal::open).filter(token -> !token.value().equals(rejected)
+                && RefreshPlan.freshForEveryMember(token, config.refreshBefore(), now)).map(token -> {
             LOG.fine(() -> "client '" + config.name() + "': adopted " + token + " from the fleet");
             return token;
         });

@@ -6,7 +6,9 @@ import dev.oauthfilter.TokenException;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,8 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Seals one token source's tokens for a shared store. Two keys are derived (HKDF-SHA256, RFC 5869) from the client's
- * credential, its secret or its private key: one encrypts and authenticates each token (AES-256-GCM, a random nonce
+ * Seals one token source's tokens for a shared store. Two keys are derived from the client's credential, its secret
+ * or its private key (PBKDF2 stretching, salted with the source's identity, then HKDF-SHA256 expansion, RFC 5869): one encrypts and authenticates each token (AES-256-GCM, a random nonce
  * per token, the entry's name as associated data), the other names the entry (an HMAC of everything that makes the
  * token different: endpoint, client id, authentication method, scope, audience, resources, extra parameters). A
  * store member, an operator or a heap dump without the credential can neither read nor forge a token, nor learn the
@@ -37,12 +39,14 @@ final class TokenSeal {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // OWASP's figure for PBKDF2-HMAC-SHA256 (2021): a few hundred ms, once per member and token source
+    private static final int ITERATIONS = 310_000;
 
     private final SecretKeySpec sealKey;
     private final String entryName;
 
     private TokenSeal(byte[] credential, byte[] identity) {
-        byte[] pseudoRandomKey = hmac(SALT, credential);
+        byte[] pseudoRandomKey = stretch(credential, identity);
         this.sealKey = new SecretKeySpec(expand(pseudoRandomKey, "token seal"), "AES");
         this.entryName = "t1." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(hmac(expand(pseudoRandomKey, "entry name"), identity));
@@ -170,6 +174,29 @@ final class TokenSeal {
             throw new IOException("bad length");
         }
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The HKDF pseudo-random key, made slow to compute: PBKDF2-HMAC-SHA256 with {@value #ITERATIONS} iterations,
+     * salted with the source's identity. Whoever can read the shared caches holds sealed tokens and could test
+     * guesses of the client secret against them offline; each guess then costs as much as this, once per member and
+     * source for the library.
+     */
+    private static byte[] stretch(byte[] credential, byte[] identity) {
+        char[] password = Base64.getEncoder().encodeToString(credential).toCharArray();
+        try {
+            byte[] salt = hmac(SALT, identity);
+            PBEKeySpec spec = new PBEKeySpec(password, salt, ITERATIONS, 256);
+            try {
+                return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            } finally {
+                spec.clearPassword();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private static byte[] expand(byte[] pseudoRandomKey, String info) {

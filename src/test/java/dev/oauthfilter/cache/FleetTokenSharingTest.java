@@ -110,21 +110,32 @@ class FleetTokenSharingTest {
             members.add(member(i, refreshes.get(i)));
         }
         int lifetimes = 4;
-        for (int lifetime = 0; lifetime < lifetimes; lifetime++) {
-            for (TokenProvider member : members) {
-                // a stale token is still served; the call hands the refresh to the member's executor
-                assertThat(member.token().expiresAt()).isAfter(clock.instant());
-            }
-            refreshes.forEach(ManualExecutor::runAll);
-            Set<String> current = ConcurrentHashMap.newKeySet();
-            members.forEach(member -> current.add(member.token().value()));
-            assertThat(current).as("lifetime %d: all members serve one token", lifetime).hasSize(1);
-            // into the refresh window of that token (refresh-before 5 min, up to 10% jitter earlier)
+        // the first lifetime: no token yet, each member's first call fetches (inline) or adopts
+        String previous = oneTokenServedBy(members, 0);
+        refreshes.forEach(ManualExecutor::hold);
+        for (int lifetime = 1; lifetime < lifetimes; lifetime++) {
+            // into the refresh window (refresh-before 5 min, up to 10% jitter earlier), not expired
             clock.advance(LIFETIME.minus(Duration.ofMinutes(4)));
+            for (TokenProvider member : members) {
+                assertThat(member.token().value()).as("the stale token is still served").isEqualTo(previous);
+            }
+            assertThat(refreshes).as("one refresh pending per member").allSatisfy(r ->
+                    assertThat(r.pending()).isEqualTo(1));
+            refreshes.forEach(ManualExecutor::runAll);
+            String current = oneTokenServedBy(members, lifetime);
+            assertThat(current).as("lifetime %d: a new token", lifetime).isNotEqualTo(previous);
+            previous = current;
         }
 
         assertThat(server.tokenRequestCount()).as("token requests over %d lifetimes, 3 members", lifetimes)
                 .isEqualTo(lifetimes);
+    }
+
+    private static String oneTokenServedBy(List<TokenProvider> members, int lifetime) {
+        Set<String> current = ConcurrentHashMap.newKeySet();
+        members.forEach(member -> current.add(member.token().value()));
+        assertThat(current).as("lifetime %d: all members serve one token", lifetime).hasSize(1);
+        return current.iterator().next();
     }
 
     @Test
@@ -159,7 +170,9 @@ class FleetTokenSharingTest {
             Future<AccessToken> survivorCall = threads.submit(survivor::token);
             // the survivor waits on the dead member's lease until it runs out by the clock, then takes it over
             clock.advance(Duration.ofSeconds(6));
-            assertThat(server.awaitTokenRequests(1, 30)).as("the survivor's own request arrived").isTrue();
+            // within 4 s: the lease ran out by the clock; the cache would drop it only after 10 s, and the survivor
+            // would give up waiting only after 15 s (half its acquisition timeout)
+            assertThat(server.awaitTokenRequests(1, 4)).as("the survivor's own request arrived").isTrue();
             server.releaseResponses();
             AccessToken token = survivorCall.get(30, TimeUnit.SECONDS);
 
@@ -219,7 +232,7 @@ class FleetTokenSharingTest {
     }
 
     @Test
-    void aRefusedTokenIsDroppedForTheWholeFleet() {
+    void aRefusedTokenIsDroppedForTheWholeFleet() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         TokenProvider first = member(0, new ManualExecutor());
         TokenProvider second = member(1, new ManualExecutor());
@@ -234,7 +247,9 @@ class FleetTokenSharingTest {
         assertThat(replacement).isNotEqualTo(refused.value());
         assertThat(server.tokenRequestCount()).isEqualTo(2);
         TokenSeal seal = TokenSeal.of(config()).orElseThrow();
-        assertThat(cluster.entries(1, SharedStore.TOKENS).values()).as("what the fleet holds")
+        Map<String, String> held = cluster.awaitEntries(1, SharedStore.TOKENS, entries -> entries.values().stream()
+                .anyMatch(sealed -> seal.open(sealed).map(t -> t.value().equals(replacement)).orElse(false)));
+        assertThat(held.values()).as("what the fleet holds")
                 .extracting(sealed -> seal.open(sealed).map(AccessToken::value).orElse("unreadable"))
                 .containsExactly(replacement);
         // the second member is refused the same token a moment later: it drops its copy, not the replacement
@@ -244,10 +259,10 @@ class FleetTokenSharingTest {
     }
 
     @Test
-    void theSharedCachesHoldNoTokenSecretOrClientIdInAnyForm() {
+    void theSharedCachesHoldNoTokenSecretOrClientIdInAnyForm() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         String token = member(0, new ManualExecutor()).token().value();
-        Map<String, String> tokens = cluster.entries(1, SharedStore.TOKENS);
+        Map<String, String> tokens = cluster.awaitEntries(1, SharedStore.TOKENS, entries -> !entries.isEmpty());
         assertThat(tokens).hasSize(1);
 
         List<String> stored = new ArrayList<>();
@@ -267,10 +282,10 @@ class FleetTokenSharingTest {
     }
 
     @Test
-    void aMemberWithAnotherSecretCannotReadOrForgeTheFleetsToken() {
+    void aMemberWithAnotherSecretCannotReadOrForgeTheFleetsToken() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         member(0, new ManualExecutor()).token();
-        Map<String, String> entries = cluster.entries(0, SharedStore.TOKENS);
+        Map<String, String> entries = cluster.awaitEntries(0, SharedStore.TOKENS, found -> !found.isEmpty());
         OAuthClientConfig impostor = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
                 .clientSecret("another-secret").build();
         TokenSeal theirs = TokenSeal.of(impostor).orElseThrow();

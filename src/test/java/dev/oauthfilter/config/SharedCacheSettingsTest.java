@@ -46,13 +46,14 @@ class SharedCacheSettingsTest {
     }
 
     @Test
-    void aConfiguredProviderSharesTheRegistrysTokensThroughItsCaches() {
+    void aConfiguredProviderSharesTheRegistrysTokensThroughItsCaches() throws Exception {
         ClientRegistry first = ClientRegistry.of(TestConfigs.of(settings()));
         ClientRegistry second = ClientRegistry.of(TestConfigs.of(settings()));
         try {
             String token = first.client("default").token().value();
 
-            assertThat(cluster.entries(0, "oauth-filter-tokens")).as("the shared entry").hasSize(1);
+            assertThat(cluster.awaitEntries(0, "oauth-filter-tokens", entries -> !entries.isEmpty()))
+                    .as("the shared entry").hasSize(1);
             assertThat(second.client("default").token().value()).as("adopted by another registry").isEqualTo(token);
             assertThat(server.tokenRequestCount()).isEqualTo(1);
         } finally {

@@ -65,8 +65,10 @@ public final class FleetMember {
         CachingProvider provider = new HazelcastMemberCachingProvider();
         CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
                 HazelcastCachingProvider.propertiesByInstanceItself(member));
+        // a generous store timeout: several JVMs share two cores in the tests; what a slow store does is tested apart
         TokenCache cache = TokenCache.builder().sharedVia(manager)
-                .sharedLeaseTime(Duration.ofMillis(Long.parseLong(args[6]))).build();
+                .sharedLeaseTime(Duration.ofMillis(Long.parseLong(args[6])))
+                .sharedStoreTimeout(Duration.ofSeconds(5)).build();
         TokenProvider tokens = cache.provider(OAuthClientConfig.builder().tokenUrl(URI.create(args[3]))
                 .clientId(args[4]).clientSecret(args[5]).maxAttempts(1).build());
         System.out.println("ready " + member.getCluster().getMembers().size());

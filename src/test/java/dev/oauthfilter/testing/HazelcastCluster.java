@@ -14,11 +14,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * A real Hazelcast cluster of embedded members in the test's JVM, each with its own JCache {@link CacheManager}, as
@@ -125,6 +127,23 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
             }
         }
         return all;
+    }
+
+    /**
+     * Waits (at most 10 s) until cache {@code name}, read through member {@code index}, satisfies {@code condition}:
+     * tokens are published in the background, after the caller has its token.
+     *
+     * @return the entries then
+     */
+    public Map<String, String> awaitEntries(int index, String name, Predicate<Map<String, String>> condition)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        Map<String, String> entries = entries(index, name);
+        while (!condition.test(entries) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+            entries = entries(index, name);
+        }
+        return entries;
     }
 
     @Override
