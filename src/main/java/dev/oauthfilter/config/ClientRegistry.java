@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The application's clients, by name, as MicroProfile Config describes them ({@code oauth.*} for the default client,
@@ -34,18 +36,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClientRegistry implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(ClientRegistry.class.getName());
     private static final Object CURRENT_LOCK = new Object();
     private static Config currentConfig;
     private static ClientRegistry current;
 
     private final Config config;
     private final Map<String, ClientTokenProvider> clients = new ConcurrentHashMap<>();
-    // a cache of the registry's own when the configuration shares tokens with a fleet (oauth.shared-cache.*)
+    // a cache of the registry's own when the configuration shares tokens with a fleet (oauth.shared-cache.*), and
+    // what closes it with the caching provider it came from; null otherwise
     private final TokenCache fleetCache;
+    private final AutoCloseable fleet;
 
     private ClientRegistry(Config config) {
         this.config = config;
-        this.fleetCache = fleetCache(config);
+        SharedCacheSettings.Fleet made = fleet(config);
+        this.fleet = made;
+        this.fleetCache = made == null ? null : made.cache;
     }
 
     /**
@@ -82,11 +89,19 @@ public final class ClientRegistry implements AutoCloseable {
         }
     }
 
-    /** Closes the fleet-wide cache the registry made, if it made one (the cache manager stays the provider's). */
+    /**
+     * Closes the fleet-wide cache the registry made, if it made one, with the JCache provider it came from (what the
+     * provider started for it, such as an embedded Hazelcast member, ends with the application).
+     */
     @Override
     public void close() {
-        if (fleetCache != null) {
-            fleetCache.close();
+        if (fleet != null) {
+            try {
+                fleet.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "could not close the shared token cache's JCache provider ("
+                        + e.getClass().getName() + ")", e);
+            }
         }
     }
 
@@ -94,7 +109,7 @@ public final class ClientRegistry implements AutoCloseable {
      * The fleet-wide cache when {@code oauth.shared-cache.provider} is set. Only then is {@link SharedCacheSettings},
      * which uses the optional JCache API, loaded at all.
      */
-    private static TokenCache fleetCache(Config config) {
+    private static SharedCacheSettings.Fleet fleet(Config config) {
         boolean sharing = config.getOptionalValue(SharedCacheSettings.PREFIX + "provider", String.class)
                 .filter(value -> !value.isBlank()).isPresent();
         if (!sharing) {

@@ -40,8 +40,33 @@ final class SharedCacheSettings {
     private SharedCacheSettings() {
     }
 
+    /** A fleet-wide cache and what it was made with, both the registry's to close. */
+    static final class Fleet implements AutoCloseable {
+        final TokenCache cache;
+        private final CachingProvider provider;
+
+        private Fleet(TokenCache cache, CachingProvider provider) {
+            this.cache = cache;
+            this.provider = provider;
+        }
+
+        /**
+         * Closes the cache, then the caching provider (of the application's class loader): with it the cache
+         * managers it made and what they started (for Hazelcast, a member started from the configuration; a member
+         * the application started itself, named by a property, stays).
+         */
+        @Override
+        public void close() {
+            try {
+                cache.close();
+            } finally {
+                provider.close();
+            }
+        }
+    }
+
     /** @return a cache shared through the configured provider, or empty when {@code oauth.shared-cache.provider} is not set */
-    static Optional<TokenCache> cache(Config config) {
+    static Optional<Fleet> cache(Config config) {
         Optional<String> providerName = config.getOptionalValue(PREFIX + "provider", String.class)
                 .map(String::strip).filter(s -> !s.isEmpty());
         if (providerName.isEmpty()) {
@@ -63,7 +88,7 @@ final class SharedCacheSettings {
             TokenCache.Builder builder = TokenCache.builder().sharedVia(manager);
             duration(config, "timeout").ifPresent(builder::sharedStoreTimeout);
             duration(config, "lease-time").ifPresent(builder::sharedLeaseTime);
-            return Optional.of(builder.build());
+            return Optional.of(new Fleet(builder.build(), provider));
         } catch (CacheException | IllegalArgumentException e) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING)
                     .message(PREFIX + "provider: cannot get a cache manager from '" + providerName.get() + "' ("
