@@ -1,0 +1,96 @@
+package dev.oauthfilter.samples.it;
+
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.samples.it.fleet.FleetApplication;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.cache.CacheManager;
+import javax.cache.spi.CachingProvider;
+import java.io.File;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fleet-wide tokens on Open Liberty: two replicas of a backend, one the fleet application on the Liberty server
+ * (turned on by MicroProfile Config alone: {@code oauth.shared-cache.provider} and {@code oauth.shared-cache.uri},
+ * Hazelcast and the JCache API in its {@code WEB-INF/lib}), the other this test's JVM (a {@link TokenCache} shared
+ * through a Hazelcast member of the same configuration). Many calls from both make one token request at the sample's
+ * authorization server.
+ */
+@ExtendWith(ArquillianExtension.class)
+class LibertyFleetIT {
+
+    private static final String APP = "oauth-filter-fleet";
+    private static final String CLIENT_ID = "fleet-backend";
+    private static final String HAZELCAST = "classpath:fleet-hazelcast.xml";
+    private static final String TOKEN_URL = "http://localhost:${http.port}/oauth-filter-samples/api/demo-as/oauth/token";
+
+    @Deployment(testable = false, name = APP)
+    static WebArchive deployment() {
+        String config = String.join("\n",
+                "oauth.token-url=" + TOKEN_URL,
+                "oauth.client-id=" + CLIENT_ID,
+                "oauth.client-secret=${demo.client.secret}",
+                "oauth.shared-cache.provider=com.hazelcast.cache.HazelcastMemberCachingProvider",
+                "oauth.shared-cache.uri=" + HAZELCAST);
+        return ShrinkWrap.create(WebArchive.class, APP + ".war")
+                .addPackage(FleetApplication.class.getPackage())
+                .addAsLibraries(libraries("it.libs"))
+                .addAsLibraries(libraries("it.fleet.libs"))
+                .addAsResource("fleet-hazelcast.xml")
+                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    private static File[] libraries(String property) {
+        return new File(Objects.requireNonNull(System.getProperty(property), property)).listFiles();
+    }
+
+    @Test
+    void aLibertyReplicaAndAnotherProcessMakeOneTokenRequestBetweenThem() throws Exception {
+        int before = SampleServer.tokenRequests(CLIENT_ID);
+        CachingProvider provider = new com.hazelcast.cache.HazelcastMemberCachingProvider();
+        try {
+            CacheManager manager = provider.getCacheManager(URI.create(HAZELCAST), provider.getDefaultClassLoader(),
+                    new Properties());
+            TokenCache cache = TokenCache.builder().sharedVia(manager).build();
+            try {
+                TokenProvider tokens = cache.provider(OAuthClientConfig.builder()
+                        .tokenUrl(URI.create(TOKEN_URL.replace("${http.port}", System.getProperty("http.port"))))
+                        .clientId(CLIENT_ID).clientSecret(System.getProperty("demo.client.secret")).build());
+
+                // the Liberty replica's first call starts its member, which joins this one, and gets the token
+                String onLiberty = LibertyClientGuaranteesIT.call(APP, "/fleet/tokens/1", null);
+                Set<String> here = new HashSet<>();
+                for (int i = 0; i < 50; i++) {
+                    here.add(tokens.token().fingerprint());
+                }
+                String onLibertyAgain = LibertyClientGuaranteesIT.call(APP, "/fleet/tokens/50", null);
+
+                assertThat(onLiberty).as("the Liberty replica's token").matches("[0-9a-f]{16}");
+                assertThat(here).as("this process's tokens").containsExactly(onLiberty);
+                assertThat(onLibertyAgain).as("the Liberty replica, 50 calls later").isEqualTo(onLiberty);
+                assertThat(SampleServer.tokenRequests(CLIENT_ID) - before)
+                        .as("token requests for 101 calls from two processes").isEqualTo(1);
+            } finally {
+                cache.close();
+            }
+        } finally {
+            provider.close();
+        }
+    }
+}
