@@ -89,4 +89,26 @@ class OAuthClientFilterRedirectedUnauthorizedTest {
             assertThat(response.getStatus()).as("the 401 the followed redirect ended with").isEqualTo(401);
         }
     }
+
+    @Test
+    void aTokenIsNotDroppedForA401FromAnotherOriginItWasNeverSentTo() {
+        Client filtered = client.register(new OAuthClientFilter(fixture.cache().provider(OAuthClientConfig.builder()
+                .tokenUrl(server.uri("/token")).clientId(CLIENT_ID).clientSecret(SECRET).build())));
+        // the service sends /api/notes to another origin, which refuses any request without a token
+        server.respondApi(r -> r.path.equals("/api/notes")
+                ? Reply.of(302, null, new byte[0], Map.of("Location", server.uriByName("/api/elsewhere").toString()))
+                : r.header("Authorization") == null ? Reply.json(401, "{\"error\":\"invalid_token\"}")
+                : Reply.json(200, "{}"));
+        try (Response warm = filtered.target(server.uri("/api/warm")).request().get()) {
+            assertThat(warm.getStatus()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofMinutes(1));
+
+        try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
+            assertThat(response.getStatus()).as("the other origin's 401").isEqualTo(401);
+        }
+        filtered.target(server.uri("/api/warm")).request().get().close();
+
+        assertThat(server.tokenRequestCount()).as("the token, never sent to the other origin, was kept").isEqualTo(1);
+    }
 }
