@@ -91,22 +91,30 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     public void filter(ClientRequestContext request) {
         // Redirects are followed here, never by the connector, which would send every header to any origin
         boolean follow = RedirectControl.takeOver(request);
-        if (follow) {
+        Sent sent = authorize(request, follow);
+        // the one property of the filter's own: what the response filter must know, written once
+        if (sent != null) {
+            request.setProperty(STATE, sent);
+        } else if (follow) {
             request.setProperty(STATE, FOLLOW);
         }
+    }
+
+    /** Puts the client's token on the request where it belongs; returns what was sent, or null for no token. */
+    private Sent authorize(ClientRequestContext request, boolean follow) {
         if (setByApplication(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
             LOG.fine(() -> "leaving the application's own Authorization header on " + request.getMethod() + " "
                     + request.getUri().getHost());
-            return;
+            return null;
         }
         Route client = route != null ? route : byClientName.computeIfAbsent(ClientNames.of(request), Route::lookUp);
         if (!client.policy.allows(request.getUri())) {
             LOG.fine(() -> "no token for " + request.getUri().getHost() + ": not among the client's allowed hosts");
-            return;
+            return null;
         }
         AccessToken token = client.provider.token();
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
-        request.setProperty(STATE, client.sent(token, follow));
+        return client.sent(token, follow);
     }
 
     /** A client as the filter uses it: where its tokens come from and where they may go. */
