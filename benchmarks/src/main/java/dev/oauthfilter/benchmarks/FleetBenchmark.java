@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * 32 threads each call {@code token()} (1 ms apart) over at least five token lifetimes, with and without sharing
  * through JCache on Hazelcast; one token endpoint (in this JVM) counts the token requests.
  *
- * <p>Reports token requests per lifetime for the whole fleet (target 1 with sharing; N replicas without) and the
- * callers' latency (p50, p99, p99.99, max over every call, the refreshes included).
+ * <p>Reports token requests per lifetime for the whole fleet (target 1 with sharing; N replicas without), the
+ * duplicates among them (a request less than half a lifetime after the one before fetched a token generation that
+ * was already fetched: 0 with sharing, whatever the run's edges add to the count per lifetime) and the callers'
+ * latency (p50, p99, p99.99, max over every call, the refreshes included).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.oauthfilter.benchmarks.FleetBenchmark [lifetimeSeconds] [lifetimes]
@@ -39,9 +41,9 @@ public final class FleetBenchmark {
         int threads = 32;
         System.out.printf(Locale.ROOT, "token lifetime %d s, %d lifetimes, %d threads per replica, %d cores%n",
                 lifetimeSeconds, lifetimes, threads, Runtime.getRuntime().availableProcessors());
-        System.out.println("| replicas | sharing | token requests | per lifetime | calls/s (fleet) | p50 (µs) | p99 (µs)"
-                + " | p99.99 (µs) | max (ms) | failed calls |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| replicas | sharing | token requests | per lifetime | duplicates | calls/s (fleet) | p50 (µs)"
+                + " | p99 (µs) | p99.99 (µs) | max (ms) | calls ≥ 1 ms | calls ≥ 20 ms | failed calls |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         int port = 6101;
         for (int replicas : new int[] {1, 3, 5}) {
             for (boolean shared : new boolean[] {false, true}) {
@@ -87,10 +89,15 @@ public final class FleetBenchmark {
                 }
             }
             int requests = endpoint.tokenRequests();
-            System.out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2e | %.1f | %.1f | %.1f | %.1f | %d |%n",
-                    replicas, shared ? "yes" : "no", requests, requests / (double) lifetimes,
+            // a token is refreshed about a second before it expires: requests less than half a lifetime apart
+            // fetched the same generation twice
+            int duplicates = endpoint.duplicateRequests(lifetimeSeconds * 1000 / 2);
+            System.out.printf(Locale.ROOT,
+                    "| %d | %s | %d | %.1f | %d | %.2e | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+                    replicas, shared ? "yes" : "no", requests, requests / (double) lifetimes, duplicates,
                     calls / (durationMillis / 1000.0), micros(histogram, calls, 0.50), micros(histogram, calls, 0.99),
-                    micros(histogram, calls, 0.9999), max(histogram) / 1000.0, failures);
+                    micros(histogram, calls, 0.9999), max(histogram) / 1000.0, atLeast(histogram, 1_000_000),
+                    atLeast(histogram, 20_000_000), failures);
         } finally {
             fleet.forEach(Replica::stop);
         }
@@ -106,6 +113,15 @@ public final class FleetBenchmark {
             }
         }
         return Double.NaN;
+    }
+
+    private static long atLeast(long[] histogram, long nanos) {
+        long count = 0;
+        for (int bucket = (int) Math.min(nanos / FleetBenchMember.BUCKET_NANOS, histogram.length - 1);
+             bucket < histogram.length; bucket++) {
+            count += histogram[bucket];
+        }
+        return count;
     }
 
     private static double max(long[] histogram) {

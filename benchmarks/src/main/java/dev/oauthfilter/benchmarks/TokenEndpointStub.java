@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ final class TokenEndpointStub implements AutoCloseable {
         return thread;
     });
     private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final long latencyMillis;
     private final long expiresInSeconds;
 
@@ -57,8 +61,25 @@ final class TokenEndpointStub implements AutoCloseable {
         return tokenRequests.get();
     }
 
+    /**
+     * Token requests that arrived within {@code window} after the one before: more than one request for the same
+     * token generation (a fleet that shares its tokens should make none).
+     */
+    int duplicateRequests(long windowMillis) {
+        List<Long> times = new ArrayList<>(arrivals);
+        times.sort(null);
+        int duplicates = 0;
+        for (int i = 1; i < times.size(); i++) {
+            if (times.get(i) - times.get(i - 1) < TimeUnit.MILLISECONDS.toNanos(windowMillis)) {
+                duplicates++;
+            }
+        }
+        return duplicates;
+    }
+
     private void token(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
+        arrivals.add(System.nanoTime());
         int n = tokenRequests.incrementAndGet();
         if (latencyMillis > 0) {
             try {

@@ -9,6 +9,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,6 +18,11 @@ import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
 import java.io.File;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Properties;
@@ -29,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (turned on by MicroProfile Config alone: {@code oauth.shared-cache.provider} and {@code oauth.shared-cache.uri},
  * Hazelcast and the JCache API in its {@code WEB-INF/lib}), the other this test's JVM (a {@link TokenCache} shared
  * through a Hazelcast member of the same configuration). Many calls from both make one token request at the sample's
- * authorization server.
+ * authorization server. The same again with Hazelcast and the JCache API in a Liberty {@code <library>} instead of the
+ * WAR, configured by {@code liberty-server/fleet-library.xml} as the README documents it.
  */
 @ExtendWith(ArquillianExtension.class)
 class LibertyFleetIT {
@@ -37,21 +44,27 @@ class LibertyFleetIT {
     private static final String APP = "oauth-filter-fleet";
     private static final String CLIENT_ID = "fleet-backend";
     private static final String HAZELCAST = "classpath:fleet-hazelcast.xml";
+    private static final String LIBRARY_APP = "oauth-filter-fleet-library";
+    private static final String LIBRARY_HAZELCAST = "classpath:fleet-library-hazelcast.xml";
     private static final String TOKEN_URL = "http://localhost:${http.port}/oauth-filter-samples/api/demo-as/oauth/token";
 
     @Deployment(testable = false, name = APP)
     static WebArchive deployment() {
+        return fleetApplication(APP, HAZELCAST).addAsLibraries(libraries("it.fleet.libs"));
+    }
+
+    /** The fleet application, turned on by MicroProfile Config alone, without Hazelcast and the JCache API. */
+    private static WebArchive fleetApplication(String name, String hazelcastUri) {
         String config = String.join("\n",
                 "oauth.token-url=" + TOKEN_URL,
                 "oauth.client-id=" + CLIENT_ID,
                 "oauth.client-secret=${demo.client.secret}",
                 "oauth.shared-cache.provider=com.hazelcast.cache.HazelcastMemberCachingProvider",
-                "oauth.shared-cache.uri=" + HAZELCAST);
-        return ShrinkWrap.create(WebArchive.class, APP + ".war")
+                "oauth.shared-cache.uri=" + hazelcastUri);
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage(FleetApplication.class.getPackage())
                 .addAsLibraries(libraries("it.libs"))
-                .addAsLibraries(libraries("it.fleet.libs"))
-                .addAsResource("fleet-hazelcast.xml")
+                .addAsResource(hazelcastUri.substring("classpath:".length()))
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
@@ -62,10 +75,54 @@ class LibertyFleetIT {
 
     @Test
     void aLibertyReplicaAndAnotherProcessMakeOneTokenRequestBetweenThem() throws Exception {
+        assertOneTokenRequestBetween(APP, HAZELCAST);
+    }
+
+    @Test
+    void hazelcastCanBeALibertyLibraryInsteadOfPartOfTheApplication() throws Exception {
+        Path target = Path.of(System.getProperty("it.fleet.libs")).getParent();
+        Path war = target.resolve("it-fleet-library").resolve(LIBRARY_APP + ".war");
+        Files.createDirectories(war.getParent());
+        fleetApplication(LIBRARY_APP, LIBRARY_HAZELCAST).as(ZipExporter.class).exportTo(war.toFile(), true);
+        // the documented configuration file as it is, its variables set beside it
+        Path dropin = Path.of(System.getProperty("liberty.server.dir"), "configDropins", "overrides",
+                "fleet-library-it.xml");
+        Files.createDirectories(dropin.getParent());
+        Files.writeString(dropin, String.join("\n",
+                "<server>",
+                "  <include location=\"" + Path.of(System.getProperty("liberty.config.dir"), "fleet-library.xml")
+                        .toAbsolutePath() + "\"/>",
+                "  <variable name=\"jcache.lib.dir\" value=\"" + Path.of(System.getProperty("it.fleet.libs"))
+                        .toAbsolutePath() + "\"/>",
+                "  <variable name=\"fleet.app.location\" value=\"" + war.toAbsolutePath() + "\"/>",
+                "  <variable name=\"fleet.app.context\" value=\"/" + LIBRARY_APP + "\"/>",
+                "</server>"), StandardCharsets.UTF_8);
+        try {
+            awaitStatus(LIBRARY_APP, true);
+            assertOneTokenRequestBetween(LIBRARY_APP, LIBRARY_HAZELCAST);
+        } finally {
+            Files.delete(dropin);
+            awaitStatus(LIBRARY_APP, false);
+        }
+    }
+
+    /** Waits until the application answers (started) or no longer does (removed), by the configuration's update. */
+    private static void awaitStatus(String application, boolean started) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        String answer = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/0", null);
+        while (answer.startsWith("http:") == started && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            answer = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/0", null);
+        }
+        assertThat(answer.startsWith("http:")).as(application + (started ? " started" : " removed") + " (" + answer
+                + ")").isEqualTo(!started);
+    }
+
+    private static void assertOneTokenRequestBetween(String application, String hazelcastUri) throws Exception {
         int before = SampleServer.tokenRequests(CLIENT_ID);
         CachingProvider provider = new com.hazelcast.cache.HazelcastMemberCachingProvider();
         try {
-            CacheManager manager = provider.getCacheManager(URI.create(HAZELCAST), provider.getDefaultClassLoader(),
+            CacheManager manager = provider.getCacheManager(URI.create(hazelcastUri), provider.getDefaultClassLoader(),
                     new Properties());
             TokenCache cache = TokenCache.builder().sharedVia(manager).build();
             try {
@@ -74,12 +131,12 @@ class LibertyFleetIT {
                         .clientId(CLIENT_ID).clientSecret(System.getProperty("demo.client.secret")).build());
 
                 // the Liberty replica's first call starts its member, which joins this one, and gets the token
-                String onLiberty = LibertyClientGuaranteesIT.call(APP, "/fleet/tokens/1", null);
+                String onLiberty = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/1", null);
                 Set<String> here = new HashSet<>();
                 for (int i = 0; i < 50; i++) {
                     here.add(tokens.token().fingerprint());
                 }
-                String onLibertyAgain = LibertyClientGuaranteesIT.call(APP, "/fleet/tokens/50", null);
+                String onLibertyAgain = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/50", null);
 
                 assertThat(onLiberty).as("the Liberty replica's token").matches("[0-9a-f]{16}");
                 assertThat(here).as("this process's tokens").containsExactly(onLiberty);
