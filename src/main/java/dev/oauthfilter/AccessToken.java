@@ -26,7 +26,7 @@ public final class AccessToken {
 
     /**
      * @param value     the token, not blank
-     * @param tokenType the token type, normally {@code Bearer}
+     * @param tokenType the token type: {@code Bearer}, or {@code DPoP} for a token bound to the client's DPoP key
      * @param issuedAt  when it was received
      * @param expiresAt when it expires, after {@code issuedAt}
      * @param scope     the granted scope, or null when the server did not say
@@ -37,7 +37,7 @@ public final class AccessToken {
         this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         this.scope = scope;
-        this.authorizationHeader = "Bearer " + value;
+        this.authorizationHeader = (isDPoP(tokenType) ? "DPoP " : "Bearer ") + value;
         if (value.isBlank()) {
             throw new IllegalArgumentException("blank token value");
         }
@@ -51,9 +51,21 @@ public final class AccessToken {
         return value;
     }
 
-    /** @return the token type; {@code Bearer} */
+    /** @return the token type: {@code Bearer}, or {@code DPoP} */
     public String tokenType() {
         return tokenType;
+    }
+
+    /**
+     * @return whether the token is bound to the client's DPoP key (RFC 9449): every request that carries it needs a
+     *         proof, see {@link TokenProvider#authorization(String, java.net.URI)}
+     */
+    public boolean isDPoP() {
+        return isDPoP(tokenType);
+    }
+
+    private static boolean isDPoP(String tokenType) {
+        return "DPoP".equalsIgnoreCase(tokenType);
     }
 
     /** @return when the token was received */
@@ -71,7 +83,10 @@ public final class AccessToken {
         return Optional.ofNullable(scope);
     }
 
-    /** @return {@code "Bearer " + value()}, ready for an {@code Authorization} header */
+    /**
+     * @return {@code "Bearer " + value()} ({@code "DPoP " + value()} for a DPoP-bound token, which also needs a
+     *         proof), ready for an {@code Authorization} header
+     */
     public String authorizationHeader() {
         return authorizationHeader;
     }

@@ -1,5 +1,6 @@
 package dev.oauthfilter;
 
+import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,21 @@ public final class ClientTokenProvider implements TokenProvider {
     @Override
     public AccessToken token() {
         return source.token();
+    }
+
+    @Override
+    public String authorizationHeader() {
+        return source.authorizationHeader();
+    }
+
+    @Override
+    public RequestAuthorization authorization(String method, URI target) {
+        return source.authorization(method, target);
+    }
+
+    @Override
+    public boolean dpopNonce(URI target, String nonce) {
+        return source.dpopNonce(target, nonce);
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class OAuthClientConfig {
     private final AllowedHosts allowedHosts;
     private final SSLContext sslContext;
     private final boolean retryOnUnauthorized;
+    private final boolean dpop;
     private final int cacheSize;
     private final List<Object> cacheKey;
     private final List<Object> sourceKey;
@@ -74,10 +75,11 @@ public final class OAuthClientConfig {
         this.allowedHosts = new AllowedHosts(b.allowedHosts);
         this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
+        this.dpop = b.dpop;
         this.cacheSize = b.cacheSize;
         this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
                 Optional.ofNullable(clientKey), clientAuthMethod,
-                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters);
+                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters, dpop);
         this.sourceKey = List.of(cacheKey, Optional.ofNullable(issuer), Optional.ofNullable(discoveryUrl),
                 allowInsecureHttp, Optional.ofNullable(sslContext), timing.values());
     }
@@ -234,6 +236,14 @@ public final class OAuthClientConfig {
         return retryOnUnauthorized;
     }
 
+    /**
+     * @return whether tokens are bound to a key of this client with DPoP (RFC 9449): every token request and every
+     *         request that carries a token has a proof signed with that key
+     */
+    public boolean dpop() {
+        return dpop;
+    }
+
     /** @return the number of clients whose tokens the shared cache keeps (the largest configured wins) */
     public int cacheSize() {
         return cacheSize;
@@ -280,7 +290,7 @@ public final class OAuthClientConfig {
                 + (clientKey == null ? "" : ", clientKey=" + clientKey) + ", clientAuthMethod="
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
-                + (resources.isEmpty() ? "" : ", resources=" + resources)
+                + (resources.isEmpty() ? "" : ", resources=" + resources) + (dpop ? ", dpop" : "")
                 + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
                 + (allowedHosts.entries().isEmpty() ? "" : ", allowedHosts=" + allowedHosts.entries()) + "]";
     }
@@ -353,6 +363,7 @@ public final class OAuthClientConfig {
         private Duration maxRetryAfter = Duration.ofMinutes(5);
         private final List<String> allowedHosts = new ArrayList<>();
         private boolean retryOnUnauthorized = true;
+        private boolean dpop;
         private SSLContext sslContext;
         private int cacheSize = 100;
         private boolean allowInsecureHttp;
@@ -560,6 +571,17 @@ public final class OAuthClientConfig {
          */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * @param dpop bind tokens to a key of this client with DPoP (RFC 9449); default false. The key (ES256) is
+         *             generated in memory for each token source; token requests and every request the filter
+         *             authorises carry a proof, and a server's nonce is honoured. Programmatic callers use
+         *             {@link TokenProvider#authorization(String, URI)}, which gives both headers.
+         */
+        public Builder dpop(boolean dpop) {
+            this.dpop = dpop;
             return this;
         }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * Puts {@code Authorization: Bearer <token>} on outgoing JAX-RS client requests.
+ * Puts {@code Authorization: Bearer <token>} on outgoing JAX-RS client requests (for a DPoP client,
+ * {@code Authorization: DPoP <token>} and a {@code DPoP} proof made for each request).
  *
  * <p>Three ways to use it:
  * <pre>{@code
@@ -113,6 +114,12 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             return null;
         }
         AccessToken token = client.provider.token();
+        if (token.isDPoP()) {
+            // a proof for this request's method and URI, and the token it was made with
+            RequestAuthorization authorization = client.provider.authorization(request.getMethod(), request.getUri());
+            token = authorization.token();
+            request.getHeaders().putSingle(RequestAuthorization.DPOP, authorization.dpopProof().orElseThrow());
+        }
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
         return client.sent(token, follow);
     }
@@ -194,12 +201,16 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         boolean follow = sent != null ? sent.followRedirects : state == FOLLOW;
         int status = response.getStatus();
         try {
-            if (status == 401 && sent != null) {
+            if (sent != null && sent.token.isDPoP() && newNonce(sent, request.getUri(), response.getHeaderString(
+                    RequestAuthorization.DPOP + "-Nonce")) && status == 401 && asksForNonce(response)) {
+                // RFC 9449 §9: the service wants its nonce in the proof; it did not process the request
+                resendWithNonce(request, response, sent);
+            } else if (status == 401 && sent != null) {
                 replayAfterUnauthorized(request, response, sent, null);
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
                 RequestResender.Answer answer = followRedirects(request, status,
                         response.getHeaderString(HttpHeaders.LOCATION), null, sent,
-                        request.getHeaderString(HttpHeaders.AUTHORIZATION));
+                        credentials(sent, request.getHeaderString(HttpHeaders.AUTHORIZATION)));
                 if (answer != null && answer.status() == 401 && answer.authorized() && sent != null) {
                     // the client's token, refused after a same-origin redirect: as if the first answer was the 401
                     replayAfterUnauthorized(request, response, sent, answer);
@@ -212,6 +223,60 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             LOG.fine(() -> "could not send " + request.getMethod() + " " + request.getUri().getHost() + " again ("
                     + describe(e) + "); returning the original " + status);
         }
+    }
+
+    /** Remembers a nonce the service sent; whether it is one the proofs did not carry yet. */
+    private static boolean newNonce(Sent sent, URI target, String nonce) {
+        return nonce != null && sent.provider.dpopNonce(target, nonce);
+    }
+
+    /** Whether a 401 says {@code error="use_dpop_nonce"} in a DPoP challenge. */
+    private static boolean asksForNonce(ClientResponseContext response) {
+        List<String> challenges = response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE);
+        if (challenges == null) {
+            return false;
+        }
+        for (String challenge : challenges) {
+            // the error is DPoP's own, whichever challenge of the header carries it
+            if (challenge.replace(" ", "").contains("error=\"use_dpop_nonce\"")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sends the request once more with a proof that carries the service's new nonce (same token). */
+    private void resendWithNonce(ClientRequestContext request, ClientResponseContext response, Sent sent) {
+        if (!RequestResender.entityReplayable(request)) {
+            return;
+        }
+        LOG.fine(() -> "the service at " + request.getUri().getHost() + " asks for a DPoP nonce: sending "
+                + request.getMethod() + " again with it");
+        RequestResender.Answer answer = RequestResender.send(request, request.getUri(), request.getMethod(), true,
+                true, sent.provider.authorization(request.getMethod(), request.getUri()).headers());
+        if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
+            answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
+                    credentials(sent, null));
+        }
+        answer.replace(response);
+    }
+
+    /**
+     * The credentials a request sent again carries, made for its method and target: the client's (with a new DPoP
+     * proof for each request when its token is DPoP-bound), else the application's own {@code Authorization}.
+     */
+    private static Credentials credentials(Sent sent, String authorization) {
+        if (sent != null) {
+            TokenProvider provider = sent.provider;
+            return (method, target) -> provider.authorization(method, target).headers();
+        }
+        return authorization == null ? null : (method, target) -> Map.of(HttpHeaders.AUTHORIZATION, authorization);
+    }
+
+    /** The headers that authorise one request sent again. */
+    @FunctionalInterface
+    private interface Credentials {
+        Map<String, String> headers(String method, URI target);
     }
 
     /**
@@ -232,10 +297,10 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
                 + " once with a new token");
-        String authorization;
         RequestResender.Answer answer;
         try {
-            authorization = provider.token().authorizationHeader();
+            Map<String, String> authorization = provider.authorization(request.getMethod(), request.getUri())
+                    .headers();
             // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
             answer = RequestResender.send(request, request.getUri(), request.getMethod(), true, true, authorization);
         } catch (RuntimeException e) {
@@ -250,7 +315,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
             answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
-                    authorization);
+                    credentials(sent, null));
         }
         answer.replace(response);
     }
@@ -268,7 +333,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
      */
     private static RequestResender.Answer followRedirects(ClientRequestContext request, int status, String location,
                                                           RequestResender.Answer first, Sent sent,
-                                                          String authorization) {
+                                                          Credentials authorization) {
         URI origin = request.getUri();
         URI current = origin;
         String method = request.getMethod();
@@ -295,7 +360,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             RequestResender.Answer next;
             try {
                 next = RequestResender.send(request, target, method, withEntity, !leftOrigin,
-                        carry ? authorization : null);
+                        carry ? authorization.headers(method, target) : null);
             } finally {
                 if (answer != null) {
                     answer.close();

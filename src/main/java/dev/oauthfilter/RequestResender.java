@@ -45,7 +45,8 @@ import java.util.Set;
 final class RequestResender {
 
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
-    private static final Set<String> NEVER_COPIED = Set.of("authorization", "content-length", "host");
+    // a DPoP proof is made for one request: a request sent again gets its own or none
+    private static final Set<String> NEVER_COPIED = Set.of("authorization", "dpop", "content-length", "host");
     // credentials of another kind that must not follow a request to another origin either
     private static final int MAX_DISCARDED_BYTES = 64 * 1024;
     private static final Set<String> SAME_ORIGIN_ONLY = Set.of("cookie", "proxy-authorization");
@@ -84,12 +85,13 @@ final class RequestResender {
      * @param method        the method
      * @param withEntity    whether to send the original entity (and its {@code Content-*} headers) again
      * @param sameOrigin    whether {@code uri} is of the original request's origin (cookies go only there)
-     * @param authorization the {@code Authorization} header to send, or null for none
+     * @param credentials   the {@code Authorization} header to send (and a {@code DPoP} proof made for this method and
+     *                      URI), by header name; null for none
      * @return the answer, open: {@link Answer#replace} hands its body on, {@link Answer#close} discards it
      * @throws ProcessingException when the request could not be sent
      */
     static Answer send(ClientRequestContext request, URI uri, String method, boolean withEntity,
-                              boolean sameOrigin, String authorization) {
+                              boolean sameOrigin, Map<String, String> credentials) {
         Client client = newClient(request);
         try {
             Invocation.Builder builder = client.target(uri).request();
@@ -100,13 +102,13 @@ final class RequestResender {
                     values.forEach(value -> builder.header(name, value));
                 }
             });
-            if (authorization != null) {
-                builder.header(HttpHeaders.AUTHORIZATION, authorization);
+            if (credentials != null) {
+                credentials.forEach(builder::header);
             }
             Response answer = withEntity && request.hasEntity()
                     ? builder.method(method, Entity.entity(request.getEntity(), request.getMediaType()))
                     : builder.method(method);
-            return new Answer(client, answer, authorization != null);
+            return new Answer(client, answer, credentials != null);
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -1,5 +1,7 @@
 package dev.oauthfilter;
 
+import java.net.URI;
+
 /**
  * Gives access tokens for one configured client. Implementations are thread-safe; the ones returned by
  * {@link #of(OAuthClientConfig)} cache the token, refresh it before it expires (one token request however many
@@ -25,10 +27,37 @@ public interface TokenProvider {
      * The value of an {@code Authorization} header for this client: the seed SDK's {@code getAuthorizationHeader}.
      *
      * @return {@code "Bearer <token>"}
-     * @throws TokenException when no token can be had within the acquisition timeout
+     * @throws TokenException when no token can be had within the acquisition timeout, or (code
+     *                        {@code INVALID_SETTING}) when the client uses DPoP: see {@link #authorization}
      */
     default String authorizationHeader() {
         return token().authorizationHeader();
+    }
+
+    /**
+     * What authorises one request: the {@code Authorization} header, and for a DPoP-bound token
+     * ({@link OAuthClientConfig.Builder#dpop(boolean)}) a {@code DPoP} proof made for exactly this method and URI.
+     * For a DPoP client, use this instead of {@link #authorizationHeader()}, which cannot carry the proof.
+     *
+     * @param method the request's HTTP method
+     * @param target the request's URI
+     * @return the headers for that request
+     * @throws TokenException when no token can be had within the acquisition timeout
+     */
+    default RequestAuthorization authorization(String method, URI target) {
+        return RequestAuthorization.of(token(), null);
+    }
+
+    /**
+     * Tells the provider the nonce a server asked DPoP proofs to carry ({@code DPoP-Nonce} header, RFC 9449 §9), so
+     * that the next proofs for that server's origin carry it. Nothing for a provider without DPoP.
+     *
+     * @param target a URI of the server that sent it
+     * @param nonce  the header's value
+     * @return whether the nonce is new (a request refused for want of it is then worth sending again)
+     */
+    default boolean dpopNonce(URI target, String nonce) {
+        return false;
     }
 
     /**

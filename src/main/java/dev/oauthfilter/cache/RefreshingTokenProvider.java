@@ -3,11 +3,14 @@ package dev.oauthfilter.cache;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.RequestAuthorization;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.TokenStatus;
+import dev.oauthfilter.endpoint.DPoPProofs;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,6 +52,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     private final SharedTokenSource shared;
     private final Clock clock;
     private final Executor executor;
+    private final DPoPProofs proofs;
     private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
     private final LongAdder cacheHits = new LongAdder();
     private volatile TokenEvents events = TokenEvents.NONE;
@@ -94,16 +98,23 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
     public RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
-        this(config, source, clock, executor, null);
+        this(config, source, clock, executor, null, null);
     }
 
-    /** @param store where the fleet shares this source's token, or null for none */
+    /**
+     * @param store  where the fleet shares this source's token, or null for none
+     * @param proofs the DPoP key the source's tokens are bound to, or null for Bearer tokens
+     */
     RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
-                            SharedStore store) {
+                            SharedStore store, DPoPProofs proofs) {
         this.config = config;
+        this.proofs = proofs;
         TokenSource retrying = new RetryingTokenSource(config, source, () -> events);
-        Optional<TokenSeal> seal = store == null ? Optional.empty() : TokenSeal.of(config);
-        if (store != null && seal.isEmpty()) {
+        Optional<TokenSeal> seal = store == null || proofs != null ? Optional.empty() : TokenSeal.of(config);
+        if (store != null && proofs != null) {
+            LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: they are"
+                    + " bound to this replica's own DPoP key");
+        } else if (store != null && seal.isEmpty()) {
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: no client"
                     + " secret or exportable private key to seal them with");
         }
@@ -154,6 +165,30 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     public long secondsUntilExpiry() {
         RefreshPlan plan = state.get().plan;
         return plan == null ? 0 : Math.max(0, (plan.token.expiresAt().toEpochMilli() - clock.millis()) / 1000);
+    }
+
+    @Override
+    public RequestAuthorization authorization(String method, URI target) {
+        AccessToken token = token();
+        return RequestAuthorization.of(token, token.isDPoP() && proofs != null
+                ? proofs.proof(method, target, token) : null);
+    }
+
+    @Override
+    public String authorizationHeader() {
+        AccessToken token = token();
+        if (token.isDPoP()) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(config.name())
+                    .message("the client uses DPoP (" + config.configKey("dpop") + "): each request needs its own"
+                            + " proof beside the token; use authorization(method, uri), or the filter")
+                    .build();
+        }
+        return token.authorizationHeader();
+    }
+
+    @Override
+    public boolean dpopNonce(URI target, String nonce) {
+        return proofs != null && proofs.nonce(target, nonce);
     }
 
     @Override

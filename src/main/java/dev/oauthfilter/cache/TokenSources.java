@@ -1,6 +1,7 @@
 package dev.oauthfilter.cache;
 
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.endpoint.DPoPProofs;
 import dev.oauthfilter.endpoint.TokenEndpointClient;
 import dev.oauthfilter.endpoint.TokenHttpClients;
 
@@ -52,9 +53,11 @@ public final class TokenSources implements AutoCloseable {
      * @return a new source
      */
     public RefreshingTokenProvider create(OAuthClientConfig config) {
+        // a DPoP key per source: the tokens of the source are bound to it
+        DPoPProofs proofs = config.dpop() ? DPoPProofs.generate(clock) : null;
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
-                httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
-        return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store);
+                httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock, proofs);
+        return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store, proofs);
     }
 
     /** Releases the HTTP clients and their threads (made anew if asked again). */

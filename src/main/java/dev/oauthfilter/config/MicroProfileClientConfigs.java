@@ -61,6 +61,7 @@ public final class MicroProfileClientConfigs {
         s.duration("max-retry-after").ifPresent(b::maxRetryAfter);
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
+        s.bool("dpop").ifPresent(b::dpop);
         s.integer("cache-size").ifPresent(b::cacheSize);
         s.string("tls.trust-store").ifPresent(store -> b.sslContext(TrustStores.sslContext(s, Path.of(store),
                 s.string("tls.trust-store-password").orElse(null), s.string("tls.trust-store-type").orElse("PKCS12"))));

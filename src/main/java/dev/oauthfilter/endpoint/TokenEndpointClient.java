@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class TokenEndpointClient {
     private final TokenRequestFactory requests;
     private final TokenEndpointLocator locator;
     private final TokenResponseParser parser;
+    private final DPoPProofs proofs;
 
     /**
      * @param config the client
@@ -46,11 +48,22 @@ public final class TokenEndpointClient {
      * @param clock  the clock that stamps tokens
      */
     public TokenEndpointClient(OAuthClientConfig config, Supplier<HttpClient> http, Clock clock) {
+        this(config, http, clock, null);
+    }
+
+    /**
+     * @param config the client
+     * @param http   gives the HTTP client (from {@link TokenHttpClients}); it must not follow redirects
+     * @param clock  the clock that stamps tokens
+     * @param proofs the client's DPoP key, whose proof goes with every token request; null for none
+     */
+    public TokenEndpointClient(OAuthClientConfig config, Supplier<HttpClient> http, Clock clock, DPoPProofs proofs) {
         this.config = config;
         this.http = http;
         this.requests = new TokenRequestFactory(config, clock);
         this.locator = new TokenEndpointLocator(config, http);
         this.parser = new TokenResponseParser(config, clock);
+        this.proofs = proofs;
     }
 
     /**
@@ -63,14 +76,42 @@ public final class TokenEndpointClient {
     public AccessToken requestToken(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI endpoint = locator.locate(timeout);
-        timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        HttpResponse<byte[]> response = exchange(endpoint, deadline);
+        if (proofs != null && asksForNonce(endpoint, response)) {
+            // RFC 9449 §8: the server wants a nonce of its own in the proof; one more request, with it
+            LOG.fine(() -> "client '" + config.name() + "': the token endpoint asks for a DPoP nonce; asking again"
+                    + " with it");
+            response = exchange(endpoint, deadline);
+        }
+        AccessToken token = parse(response);
+        LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
+        return token;
+    }
+
+    /** Whether the answer is a {@code use_dpop_nonce} error with a nonce not tried yet (which is remembered). */
+    private boolean asksForNonce(URI endpoint, HttpResponse<byte[]> response) {
+        boolean newNonce = response.headers().firstValue("DPoP-Nonce").map(nonce -> proofs.nonce(endpoint, nonce))
+                .orElse(false);
+        if (!newNonce || (response.statusCode() != 400 && response.statusCode() != 401)) {
+            return false;
+        }
+        try {
+            return "use_dpop_nonce".equals(Json.MAPPER.readTree(response.body()).path("error").asText(null));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(URI endpoint, long deadline) {
+        Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(requests.request(endpoint, responseTimeout),
+        HttpRequest request = requests.request(endpoint, responseTimeout,
+                proofs == null ? null : proofs.proof("POST", endpoint, null));
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request,
                 BoundedBodySubscriber.handler(MAX_BODY_BYTES));
-        HttpResponse<byte[]> response;
         try {
-            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             throw unreachable(endpoint, "no complete response within " + timeout.toMillis() + " ms", null);
@@ -82,9 +123,6 @@ public final class TokenEndpointClient {
         } catch (ExecutionException e) {
             throw translate(endpoint, e.getCause());
         }
-        AccessToken token = parse(response);
-        LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
-        return token;
     }
 
     /** Whatever an odd but complete response makes the parser throw is an invalid response, never a crash. */

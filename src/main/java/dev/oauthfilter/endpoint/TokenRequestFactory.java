@@ -25,6 +25,11 @@ final class TokenRequestFactory {
 
     // Built anew for every request: a secret kept in a file may have been rotated since the last one.
     HttpRequest request(URI endpoint, Duration timeout) {
+        return request(endpoint, timeout, null);
+    }
+
+    /** @param dpopProof the request's DPoP proof, or null */
+    HttpRequest request(URI endpoint, Duration timeout, String dpopProof) {
         StringBuilder form = new StringBuilder(form(config));
         String authorization = null;
         switch (config.clientAuthMethod()) {
@@ -51,6 +56,9 @@ final class TokenRequestFactory {
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (dpopProof != null) {
+            request.header("DPoP", dpopProof);
         }
         return request.build();
     }

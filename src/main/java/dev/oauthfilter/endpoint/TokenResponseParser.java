@@ -20,6 +20,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Turns a token endpoint's answer into an {@link AccessToken} or a {@link TokenException}. Tolerant where real
@@ -31,9 +32,11 @@ final class TokenResponseParser {
     static final Duration MAX_LIFETIME = Duration.ofDays(365);
     private static final Set<String> RETRYABLE_OAUTH_ERRORS = Set.of("temporarily_unavailable", "server_error");
     private static final ObjectMapper JSON = Json.MAPPER;
+    private static final Logger LOG = Logger.getLogger(TokenResponseParser.class.getName());
 
     private final OAuthClientConfig config;
     private final Clock clock;
+    private volatile boolean bearerWarned;
 
     TokenResponseParser(OAuthClientConfig config, Clock clock) {
         this.config = config;
@@ -50,12 +53,22 @@ final class TokenResponseParser {
             throw invalid("the response has no access_token", status);
         }
         String type = text(json, "token_type");
-        if (type != null && !type.equalsIgnoreCase("bearer")) {
-            throw invalid("token_type is '" + shorten(type) + "', only Bearer is supported", status);
+        boolean dpop = type != null && type.equalsIgnoreCase("DPoP");
+        if (dpop && !config.dpop()) {
+            throw invalid("token_type is DPoP, but the client does not use DPoP (" + config.configKey("dpop") + ")",
+                    status);
+        }
+        if (type != null && !dpop && !type.equalsIgnoreCase("bearer")) {
+            throw invalid("token_type is '" + shorten(type) + "', only Bearer and DPoP are supported", status);
+        }
+        if (config.dpop() && !dpop && !bearerWarned) {
+            bearerWarned = true;
+            LOG.warning(() -> "client '" + config.name() + "': the token endpoint ignores DPoP and issues Bearer"
+                    + " tokens, which are sent as such");
         }
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime(json, value, now, status));
-        return new AccessToken(value, "Bearer", now, expiresAt, text(json, "scope"));
+        return new AccessToken(value, dpop ? "DPoP" : "Bearer", now, expiresAt, text(json, "scope"));
     }
 
     private Duration lifetime(JsonNode json, String token, Instant now, int status) {

@@ -47,6 +47,7 @@ class MicroProfileClientConfigsTest {
         p.put("oauth.failure-cooldown", "5s");
         p.put("oauth.allowed-hosts", "api.example.com,https://notes.example.com/v1");
         p.put("oauth.retry-on-unauthorized", "false");
+        p.put("oauth.dpop", "true");
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
 
@@ -71,6 +72,7 @@ class MicroProfileClientConfigsTest {
         assertThat(c.allowsTarget(URI.create("https://notes.example.com/v1/notes"))).isTrue();
         assertThat(c.allowsTarget(URI.create("https://notes.example.com/v2/notes"))).isFalse();
         assertThat(c.retryOnUnauthorized()).isFalse();
+        assertThat(c.dpop()).isTrue();
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-JVM endpoints every benchmark uses, on loopback: a token endpoint ({@code /token}) answering after a
- * configurable latency with a fresh opaque token, and a protected API ({@code /api}) answering a few bytes.
+ * configurable latency with a fresh opaque token ({@code /dpop-token}: of type DPoP), and a protected API ({@code /api}) answering a few bytes.
  */
 final class TokenEndpointStub implements AutoCloseable {
 
@@ -48,7 +48,8 @@ final class TokenEndpointStub implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.setExecutor(threads);
-        server.createContext("/token", this::token);
+        server.createContext("/token", exchange -> token(exchange, "Bearer"));
+        server.createContext("/dpop-token", exchange -> token(exchange, "DPoP"));
         server.createContext("/api", exchange -> reply(exchange, 200, "text/plain", "ok"));
         server.start();
     }
@@ -77,7 +78,7 @@ final class TokenEndpointStub implements AutoCloseable {
         return duplicates;
     }
 
-    private void token(HttpExchange exchange) throws IOException {
+    private void token(HttpExchange exchange, String tokenType) throws IOException {
         exchange.getRequestBody().readAllBytes();
         arrivals.add(System.nanoTime());
         int n = tokenRequests.incrementAndGet();
@@ -89,7 +90,8 @@ final class TokenEndpointStub implements AutoCloseable {
             }
         }
         reply(exchange, 200, "application/json", "{\"access_token\":\"bench-token-" + n
-                + "-0123456789abcdef0123456789abcdef\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresInSeconds
+                + "-0123456789abcdef0123456789abcdef\",\"token_type\":\"" + tokenType + "\",\"expires_in\":"
+                + expiresInSeconds
                 + ",\"scope\":\"read\"}");
     }
 
