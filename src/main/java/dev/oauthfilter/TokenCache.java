@@ -52,6 +52,8 @@ public final class TokenCache implements AutoCloseable {
     private final Executor executor = task -> executor().execute(task);
     private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
+    // token exchanges (RFC 8693) by configuration: few, one per exchanging client
+    private final Map<Object, TokenExchange> exchanges = new HashMap<>();
     private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
@@ -107,6 +109,20 @@ public final class TokenCache implements AutoCloseable {
     }
 
     /**
+     * The token exchange (RFC 8693) of a configuration: tokens of its audience, scope and resources for incoming
+     * tokens, cached per incoming token (in this JVM only, even when the cache is shared with a fleet).
+     *
+     * @param config the client that exchanges (token endpoint, credentials, audience, scope, resources)
+     * @return its exchange, the same for equivalent configurations
+     */
+    public TokenExchange exchange(OAuthClientConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (providers) {
+            return exchanges.computeIfAbsent(config.sourceKey(), key -> sources.exchange(config));
+        }
+    }
+
+    /**
      * Reports what happens to the tokens of this cache's providers (present and future) to {@code events}: how
      * the library's MicroProfile Metrics binding gets its figures.
      *
@@ -135,6 +151,7 @@ public final class TokenCache implements AutoCloseable {
         TokenEvents listener;
         synchronized (providers) {
             providers.clear();
+            exchanges.clear();
             listener = events;
             events = TokenEvents.NONE;
             ended = ownExecutor;

@@ -60,6 +60,16 @@ public final class TokenSources implements AutoCloseable {
         return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store, proofs);
     }
 
+    /**
+     * @param config the client that exchanges tokens (endpoint, credentials, audience, scope, resources, timeouts)
+     * @return a new cache of tokens exchanged by that client (RFC 8693)
+     */
+    public ExchangedTokens exchange(OAuthClientConfig config) {
+        TokenEndpointClient endpoint = new TokenEndpointClient(config,
+                httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
+        return new ExchangedTokens(config, endpoint, clock);
+    }
+
     /** Releases the HTTP clients and their threads (made anew if asked again). */
     @Override
     public void close() {

@@ -6,6 +6,7 @@ import dev.oauthfilter.ClientTokenProvider;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenExchange;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.TokenStatus;
@@ -177,7 +178,14 @@ public final class ClientRegistry implements AutoCloseable {
             default:
                 throw s.invalid("propagate-fallback", "'" + fallback + "' is neither error nor client-credentials");
         }
+        boolean exchanged = s.bool("propagate-exchange").orElse(false);
+        TokenExchange exchange = null;
+        if (exchanged) {
+            OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
+            exchange = (fleetCache != null ? fleetCache : TokenCache.shared()).exchange(settings);
+        }
         return new ClientTokenProvider(name, ClientPolicy.of(AllowedHosts.of(hosts), false),
-                new PropagatingTokenProvider(name, fallbackProvider, Clock.systemUTC()), TokenStatus.PROPAGATED);
+                new PropagatingTokenProvider(name, fallbackProvider, exchange, Clock.systemUTC()),
+                TokenStatus.PROPAGATED);
     }
 }

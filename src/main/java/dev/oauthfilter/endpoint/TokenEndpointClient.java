@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,14 +75,31 @@ public final class TokenEndpointClient {
      * @throws TokenException on any failure, with a code and whether retrying can help
      */
     public AccessToken requestToken(Duration timeout) {
+        return request(timeout, null);
+    }
+
+    /**
+     * Exchanges an access token for one of this client's audience, scope and resources (RFC 8693 token exchange),
+     * authenticating as this client.
+     *
+     * @param subjectToken the token to exchange (an incoming request's), never logged
+     * @param timeout      the longest this call may take
+     * @return the token issued in exchange
+     * @throws TokenException on any failure, with a code and whether retrying can help
+     */
+    public AccessToken exchangeToken(String subjectToken, Duration timeout) {
+        return request(timeout, Objects.requireNonNull(subjectToken, "subjectToken"));
+    }
+
+    private AccessToken request(Duration timeout, String subjectToken) {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI endpoint = locator.locate(timeout);
-        HttpResponse<byte[]> response = exchange(endpoint, deadline);
+        HttpResponse<byte[]> response = exchange(endpoint, deadline, subjectToken);
         if (proofs != null && asksForNonce(endpoint, response)) {
             // RFC 9449 §8: the server wants a nonce of its own in the proof; one more request, with it
             LOG.fine(() -> "client '" + config.name() + "': the token endpoint asks for a DPoP nonce; asking again"
                     + " with it");
-            response = exchange(endpoint, deadline);
+            response = exchange(endpoint, deadline, subjectToken);
         }
         AccessToken token = parse(response);
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
@@ -102,12 +120,12 @@ public final class TokenEndpointClient {
         }
     }
 
-    private HttpResponse<byte[]> exchange(URI endpoint, long deadline) {
+    private HttpResponse<byte[]> exchange(URI endpoint, long deadline, String subjectToken) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
         HttpRequest request = requests.request(endpoint, responseTimeout,
-                proofs == null ? null : proofs.proof("POST", endpoint, null));
+                proofs == null ? null : proofs.proof("POST", endpoint, null), subjectToken);
         CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request,
                 BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         try {

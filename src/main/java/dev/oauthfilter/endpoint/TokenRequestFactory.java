@@ -15,6 +15,9 @@ import java.time.Clock;
 /** Builds the client-credentials token request for a configuration. */
 final class TokenRequestFactory {
 
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
     private final OAuthClientConfig config;
     private final ClientAssertions assertions;
 
@@ -25,12 +28,15 @@ final class TokenRequestFactory {
 
     // Built anew for every request: a secret kept in a file may have been rotated since the last one.
     HttpRequest request(URI endpoint, Duration timeout) {
-        return request(endpoint, timeout, null);
+        return request(endpoint, timeout, null, null);
     }
 
-    /** @param dpopProof the request's DPoP proof, or null */
-    HttpRequest request(URI endpoint, Duration timeout, String dpopProof) {
-        StringBuilder form = new StringBuilder(form(config));
+    /**
+     * @param dpopProof    the request's DPoP proof, or null
+     * @param subjectToken for a token exchange (RFC 8693), the access token to exchange; null for client credentials
+     */
+    HttpRequest request(URI endpoint, Duration timeout, String dpopProof, String subjectToken) {
+        StringBuilder form = new StringBuilder(form(config, subjectToken));
         String authorization = null;
         switch (config.clientAuthMethod()) {
             case CLIENT_SECRET_BASIC:
@@ -64,7 +70,20 @@ final class TokenRequestFactory {
     }
 
     static String form(OAuthClientConfig config) {
-        StringBuilder body = new StringBuilder("grant_type=client_credentials");
+        return form(config, null);
+    }
+
+    /** The grant's parameters: client credentials, or a token exchange of {@code subjectToken} (RFC 8693 §2.1). */
+    static String form(OAuthClientConfig config, String subjectToken) {
+        StringBuilder body = new StringBuilder();
+        if (subjectToken == null) {
+            body.append("grant_type=client_credentials");
+        } else {
+            body.append("grant_type=").append(encode(TOKEN_EXCHANGE));
+            append(body, "subject_token", subjectToken);
+            append(body, "subject_token_type", ACCESS_TOKEN_TYPE);
+            append(body, "requested_token_type", ACCESS_TOKEN_TYPE);
+        }
         config.scope().ifPresent(scope -> append(body, "scope", scope));
         config.audience().ifPresent(audience -> append(body, "audience", audience));
         config.resources().forEach(resource -> append(body, "resource", resource));

@@ -4,6 +4,7 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenExchange;
 import dev.oauthfilter.TokenProvider;
 
 import com.nimbusds.jwt.JWTParser;
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
 
 /**
  * Token propagation (the seed SDK's {@code getAuthorizationHeaderFromIncomingRequest}): the bearer token of the
- * incoming request being served is forwarded to the outgoing call (where to, the client's {@code ClientPolicy} says:
+ * incoming request being served is forwarded to the outgoing call, or exchanged (RFC 8693) for a token of the client's
+ * audience, scope and resources, (where to, the client's {@code ClientPolicy} says:
  * propagating clients must name their allowed hosts). Without
  * one, the configured fallback client's token is used, or the call fails with {@code NO_INCOMING_TOKEN}.
  */
@@ -28,6 +30,7 @@ public final class PropagatingTokenProvider implements TokenProvider {
 
     private final String clientName;
     private final TokenProvider fallback;
+    private final TokenExchange exchange;
     private final Clock clock;
 
     /**
@@ -36,8 +39,19 @@ public final class PropagatingTokenProvider implements TokenProvider {
      * @param clock        stamps the forwarded token
      */
     public PropagatingTokenProvider(String clientName, TokenProvider fallback, Clock clock) {
+        this(clientName, fallback, null, clock);
+    }
+
+    /**
+     * @param clientName the client name, for messages and keys
+     * @param fallback   whose token to use when there is no incoming one, or null to fail instead
+     * @param exchange   exchanges the incoming token for the one sent (RFC 8693), or null to forward it as it is
+     * @param clock      stamps the forwarded token
+     */
+    public PropagatingTokenProvider(String clientName, TokenProvider fallback, TokenExchange exchange, Clock clock) {
         this.clientName = clientName;
         this.fallback = fallback;
+        this.exchange = exchange;
         this.clock = clock;
     }
 
@@ -47,6 +61,9 @@ public final class PropagatingTokenProvider implements TokenProvider {
                 .filter(header -> header.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(header -> header.substring(BEARER.length()).trim())
                 .filter(token -> !token.isEmpty());
+        if (incoming.isPresent() && exchange != null) {
+            return exchange.exchange(incoming.get());
+        }
         if (incoming.isPresent()) {
             Instant now = clock.instant();
             Instant exp = expiry(incoming.get());

@@ -108,6 +108,26 @@ class TokenPropagationTest {
     }
 
     @Test
+    void withTokenExchangeTheServiceGetsATokenOfItsOwnOncePerIncomingToken() {
+        Client filtered = client.register(new OAuthClientFilter(provider(properties(
+                "oauth.users.propagate-exchange", "true", "oauth.users.audience", "notes-service",
+                "oauth.users.token-url", server.uri("/token").toString(),
+                "oauth.users.client-id", FALLBACK_CLIENT_ID, "oauth.users.client-secret", FALLBACK_SECRET))));
+
+        IncomingAuthorization.runWith("Bearer " + USER_TOKEN, () -> {
+            filtered.target(server.uri("/api/notes")).request().get().close();
+            filtered.target(server.uri("/api/notes")).request().get().close();
+        });
+
+        String exchanged = server.issuedTokens().get(0);
+        assertThat(server.apiRequests()).extracting(r -> r.header("Authorization"))
+                .containsExactly("Bearer " + exchanged, "Bearer " + exchanged);
+        assertThat(server.tokenRequests()).singleElement().satisfies(r -> assertThat(r.body)
+                .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange")
+                .contains("subject_token=" + USER_TOKEN).contains("audience=notes-service"));
+    }
+
+    @Test
     void aRejectedPropagatedTokenIsNotReplayed() {
         server.respondApi(r -> Reply.json(401, "{}"));
         Client filtered = client.register(new OAuthClientFilter(provider(properties())));

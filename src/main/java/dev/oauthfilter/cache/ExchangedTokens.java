@@ -1,0 +1,153 @@
+package dev.oauthfilter.cache;
+
+import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenExchange;
+import dev.oauthfilter.endpoint.JwtExpiry;
+import dev.oauthfilter.endpoint.TokenEndpointClient;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Tokens obtained by RFC 8693 token exchange for one client, cached per incoming token (keyed by its SHA-256, so
+ * that the map holds no incoming token), bounded, with one exchange in flight per incoming token. An entry serves
+ * until its token is within {@code min(5 s, lifetime / 10)} of its expiry or of the incoming token's own
+ * {@code exp}, whichever comes first. Failures are not cached: the next caller asks again (transient ones are
+ * retried within the call, as for client credentials). Thread-safe.
+ */
+public final class ExchangedTokens implements TokenExchange {
+
+    static final int MAX_ENTRIES = 1000;
+    private static final Logger LOG = Logger.getLogger(ExchangedTokens.class.getName());
+
+    private final OAuthClientConfig config;
+    private final TokenEndpointClient endpoint;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    /** An exchange in flight or done, and until when its token may be used (epoch millis; 0 while in flight). */
+    private static final class Entry {
+        final CompletableFuture<AccessToken> token = new CompletableFuture<>();
+        volatile long usableUntil;
+    }
+
+    /**
+     * @param config   the client that exchanges (endpoint, credentials, audience, scope, resources, timeouts)
+     * @param endpoint its token endpoint
+     * @param clock    decides whether a cached token may still be used
+     */
+    public ExchangedTokens(OAuthClientConfig config, TokenEndpointClient endpoint, Clock clock) {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.clock = clock;
+    }
+
+    @Override
+    public AccessToken exchange(String subjectToken) {
+        String key = hash(subjectToken);
+        long now = clock.millis();
+        Entry mine = null;
+        Entry entry;
+        synchronized (entries) {
+            entry = entries.get(key);
+            if (entry == null || entry.token.isDone() && now >= entry.usableUntil) {
+                mine = new Entry();
+                entries.put(key, mine);
+                entry = mine;
+            }
+        }
+        if (mine != null) {
+            fetch(mine, key, subjectToken);
+        }
+        return await(entry);
+    }
+
+    /** @return how many incoming tokens have an exchanged token or an exchange in flight */
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    private void fetch(Entry entry, String key, String subjectToken) {
+        try {
+            AccessToken token = new RetryingTokenSource(config,
+                    timeout -> endpoint.exchangeToken(subjectToken, timeout), () -> TokenEvents.NONE)
+                    .fetch(config.acquisitionTimeout());
+            entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
+            entry.token.complete(token);
+            LOG.fine(() -> "client '" + config.name() + "': exchanged an incoming token for " + token);
+        } catch (RuntimeException e) {
+            synchronized (entries) {
+                entries.remove(key, entry);
+            }
+            entry.token.completeExceptionally(e);
+        }
+    }
+
+    private static long usableUntil(AccessToken token, Instant subjectExpiry) {
+        long expires = token.expiresAt().toEpochMilli();
+        if (subjectExpiry != null) {
+            expires = Math.min(expires, subjectExpiry.toEpochMilli());
+        }
+        long lifetime = Math.max(0, expires - token.issuedAt().toEpochMilli());
+        return expires - Math.min(RefreshPlan.EXPIRY_MARGIN_MILLIS, lifetime / 10);
+    }
+
+    private AccessToken await(Entry entry) {
+        Duration timeout = config.acquisitionTimeout();
+        try {
+            return entry.token.get(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
+                    .message("no exchanged token within the acquisition timeout of " + Durations.millis(timeout)
+                            + " ms").build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TokenException.builder(ErrorCode.INTERRUPTED).clientName(config.name())
+                    .message("interrupted while waiting for an exchanged token").build();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TokenException) {
+                throw ((TokenException) cause).forCaller();
+            }
+            throw TokenException.builder(ErrorCode.INTERNAL_ERROR).clientName(config.name())
+                    .message("the token exchange failed (" + cause.getClass().getName() + ")").cause(cause).build();
+        }
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExchangedTokens[client=" + config.name() + ", entries=" + size() + "]";
+    }
+}
