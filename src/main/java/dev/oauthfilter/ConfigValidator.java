@@ -1,6 +1,7 @@
 package dev.oauthfilter;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -83,12 +84,19 @@ final class ConfigValidator {
     }
 
     /** What each authentication method needs, and nothing it does not. */
-    void credentials(ClientAuthMethod method, EndpointLayout layout, String clientId, Secret secret, ClientKey key) {
+    void credentials(ClientAuthMethod method, EndpointLayout layout, String clientId, Secret secret, ClientKey key,
+                     Path assertionFile) {
+        if (assertionFile != null && (method != ClientAuthMethod.PRIVATE_KEY_JWT || key != null)) {
+            throw fail(ErrorCode.INVALID_SETTING, key("client-assertion-file") + " is the client's private_key_jwt"
+                    + " assertion: it goes with no other client authentication method, and no private key");
+        }
         switch (method) {
             case PRIVATE_KEY_JWT:
                 require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
-                require(key, ErrorCode.MISSING_CLIENT_KEY, "private-key-file", "private key (or "
-                        + key("key-store") + ")");
+                if (assertionFile == null) {
+                    require(key, ErrorCode.MISSING_CLIENT_KEY, "private-key-file", "private key (or "
+                            + key("key-store") + ", or " + key("client-assertion-file") + ")");
+                }
                 break;
             case MCA_CERTIFICATE:
                 if (layout != EndpointLayout.MCA) {

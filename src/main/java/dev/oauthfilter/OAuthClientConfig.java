@@ -42,6 +42,7 @@ public final class OAuthClientConfig {
     private final Secret clientSecret;
     private final ClientAuthMethod clientAuthMethod;
     private final ClientKey clientKey;
+    private final Path clientAssertionFile;
     private final String scope;
     private final String audience;
     private final List<String> resources;
@@ -65,8 +66,9 @@ public final class OAuthClientConfig {
         this.clientId = b.clientId != null && !b.clientId.isBlank() ? b.clientId
                 : b.clientKey == null ? null : b.clientKey.certificateCommonName().orElse(null);
         this.clientKey = b.clientKey;
+        this.clientAssertionFile = b.clientAssertionFile;
         this.clientSecret = b.clientSecret;
-        this.clientAuthMethod = b.clientAuthMethod;
+        this.clientAuthMethod = b.effectiveAuthMethod();
         this.scope = b.scope;
         this.audience = b.audience;
         this.resources = List.copyOf(b.resources);
@@ -78,7 +80,7 @@ public final class OAuthClientConfig {
         this.dpop = b.dpop;
         this.cacheSize = b.cacheSize;
         this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
-                Optional.ofNullable(clientKey), clientAuthMethod,
+                Optional.ofNullable(clientKey), Optional.ofNullable(clientAssertionFile), clientAuthMethod,
                 Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters, dpop);
         this.sourceKey = List.of(cacheKey, Optional.ofNullable(issuer), Optional.ofNullable(discoveryUrl),
                 allowInsecureHttp, Optional.ofNullable(sslContext), timing.values());
@@ -237,6 +239,15 @@ public final class OAuthClientConfig {
     }
 
     /**
+     * @return a file holding a JWT issued to this client by someone else (a Kubernetes projected service-account
+     *         token, a SPIFFE JWT-SVID), sent as its {@code private_key_jwt} client assertion and read anew for
+     *         every token request
+     */
+    public Optional<Path> clientAssertionFile() {
+        return Optional.ofNullable(clientAssertionFile);
+    }
+
+    /**
      * @return whether tokens are bound to a key of this client with DPoP (RFC 9449): every token request and every
      *         request that carries a token has a proof signed with that key
      */
@@ -287,7 +298,9 @@ public final class OAuthClientConfig {
     public String toString() {
         return "OAuthClientConfig[name=" + name + ", layout=" + layout + ", tokenEndpoint=" + tokenEndpoint
                 + ", clientId=" + clientId + (clientSecret == null ? "" : ", clientSecret=" + clientSecret)
-                + (clientKey == null ? "" : ", clientKey=" + clientKey) + ", clientAuthMethod="
+                + (clientKey == null ? "" : ", clientKey=" + clientKey)
+                + (clientAssertionFile == null ? "" : ", clientAssertionFile=" + clientAssertionFile)
+                + ", clientAuthMethod="
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
                 + (resources.isEmpty() ? "" : ", resources=" + resources) + (dpop ? ", dpop" : "")
@@ -348,6 +361,8 @@ public final class OAuthClientConfig {
         private Secret clientSecret;
         private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
         private ClientKey clientKey;
+        private Path clientAssertionFile;
+        private boolean authMethodSet;
         private String scope;
         private String audience;
         private final List<String> resources = new ArrayList<>();
@@ -458,7 +473,27 @@ public final class OAuthClientConfig {
         /** @param method how to authenticate; default {@link ClientAuthMethod#CLIENT_SECRET_BASIC} */
         public Builder clientAuthMethod(ClientAuthMethod method) {
             this.clientAuthMethod = method;
+            this.authMethodSet = true;
             return this;
+        }
+
+        /**
+         * Workload identity: the client authenticates with a JWT that someone else issued to it and keeps fresh in
+         * a file (a Kubernetes projected service-account token, a SPIFFE JWT-SVID), sent as
+         * {@code client_assertion} ({@code urn:ietf:params:oauth:client-assertion-type:jwt-bearer}) and read anew
+         * for every token request, so that a rotated one is used at once. Implies
+         * {@link ClientAuthMethod#PRIVATE_KEY_JWT}; no secret or key of the client's own.
+         *
+         * @param file the file, e.g. {@code /var/run/secrets/tokens/oauth}
+         */
+        public Builder clientAssertionFile(Path file) {
+            this.clientAssertionFile = file;
+            return this;
+        }
+
+        /** The method set, else private_key_jwt with a client assertion file, else the default. */
+        ClientAuthMethod effectiveAuthMethod() {
+            return clientAssertionFile != null && !authMethodSet ? ClientAuthMethod.PRIVATE_KEY_JWT : clientAuthMethod;
         }
 
         /** @param scope space-separated scopes to request, or null */
@@ -614,7 +649,8 @@ public final class OAuthClientConfig {
             validator.requireSecure(endpoint, allowInsecureHttp);
             validator.require(clientAuthMethod, ErrorCode.INVALID_SETTING, "client-auth-method",
                     "client authentication method");
-            validator.credentials(clientAuthMethod, layout, clientId, clientSecret, clientKey);
+            validator.credentials(effectiveAuthMethod(), layout, clientId, clientSecret, clientKey,
+                    clientAssertionFile);
             validator.positive(connectTimeout, "connect-timeout");
             validator.positive(readTimeout, "read-timeout");
             validator.positive(acquisitionTimeout, "acquisition-timeout");

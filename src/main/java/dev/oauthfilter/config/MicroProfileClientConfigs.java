@@ -45,6 +45,7 @@ public final class MicroProfileClientConfigs {
         s.string("client-id").ifPresent(b::clientId);
         s.string("client-secret").ifPresent(b::clientSecret);
         s.string("client-secret-file").ifPresent(file -> b.clientSecretFile(Path.of(file)));
+        s.string("client-assertion-file").ifPresent(file -> b.clientAssertionFile(Path.of(file)));
         s.string("client-auth-method").map(ClientAuthMethod::fromConfigValue).ifPresent(b::clientAuthMethod);
         clientKey(s).ifPresent(b::clientKey);
         s.string("scope").ifPresent(b::scope);

@@ -12,17 +12,22 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +45,7 @@ final class ClientAssertions {
     /** The {@code client_assertion_type} of RFC 7523. */
     static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     static final Duration LIFETIME = Duration.ofSeconds(60);
+    static final long MAX_ASSERTION_BYTES = 64 * 1024;
 
     private final OAuthClientConfig config;
     private final Clock clock;
@@ -49,8 +55,49 @@ final class ClientAssertions {
         this.clock = clock;
     }
 
-    /** A one-use JWT proving the client's identity to {@code tokenEndpoint}. */
+    /**
+     * The JWT in the client assertion file, as it is now (a rotated one is used at once): a {@code MISSING_SECRET}
+     * failure naming the file, never quoting it, when it cannot be read, is not a JWT, or has expired.
+     */
+    private String issuedAssertion(Path file) {
+        String where = "the client assertion file " + file + " (" + config.configKey("client-assertion-file") + ")";
+        String jwt;
+        try {
+            if (Files.size(file) > MAX_ASSERTION_BYTES) {
+                throw missing(where + " is larger than " + MAX_ASSERTION_BYTES + " bytes");
+            }
+            jwt = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof TokenException) {
+                throw (TokenException) e;
+            }
+            throw missing("cannot read " + where + " (" + e.getClass().getSimpleName() + ")");
+        }
+        Date exp;
+        try {
+            exp = JWTParser.parse(jwt).getJWTClaimsSet().getExpirationTime();
+        } catch (ParseException | RuntimeException e) {
+            throw missing(where + " does not hold a JWT");
+        }
+        if (exp != null && !exp.toInstant().isAfter(clock.instant())) {
+            throw missing(where + " holds a JWT that expired at " + exp.toInstant()
+                    + " (is whatever rotates it still running?)");
+        }
+        return jwt;
+    }
+
+    private TokenException missing(String message) {
+        return TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name()).message(message).build();
+    }
+
+    /**
+     * A one-use JWT proving the client's identity to {@code tokenEndpoint}: signed here, or the one someone else
+     * issued to the client, read from its file ({@code client-assertion-file}).
+     */
     String clientAssertion(URI tokenEndpoint) {
+        if (config.clientAssertionFile().isPresent()) {
+            return issuedAssertion(config.clientAssertionFile().get());
+        }
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(config.clientId())
