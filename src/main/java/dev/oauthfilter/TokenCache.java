@@ -285,7 +285,9 @@ public final class TokenCache implements AutoCloseable {
          * fleet, instead of one per member. Tokens are stored encrypted and authenticated with keys derived from each
          * client's secret or private key, under names that reveal no client id. The cached path stays local; the
          * caches are read only when a token is missing or due for refresh. When they fail or are slow (see
-         * {@link #sharedStoreTimeout}), members fetch their own tokens, as without sharing.
+         * {@link #sharedStoreTimeout}), members fetch their own tokens, as without sharing. On Infinispan, define
+         * both caches (replicated or distributed) in its configuration: a cache it does not define is local to each
+         * member, and nothing would be shared.
          *
          * <pre>{@code
          * CacheManager manager = Caching.getCachingProvider("com.hazelcast.cache.HazelcastCachingProvider")
@@ -293,7 +295,7 @@ public final class TokenCache implements AutoCloseable {
          * TokenCache cache = TokenCache.builder().sharedVia(manager).build();
          * }</pre>
          *
-         * @param manager a JCache (JSR-107) cache manager shared by the fleet, e.g. Hazelcast's
+         * @param manager a JCache (JSR-107) cache manager shared by the fleet, e.g. Hazelcast's or Infinispan's
          * @return this builder
          */
         public Builder sharedVia(CacheManager manager) {

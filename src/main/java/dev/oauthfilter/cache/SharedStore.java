@@ -7,14 +7,9 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
-import dev.oauthfilter.ErrorCode;
-import dev.oauthfilter.TokenException;
 
-import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -30,9 +25,10 @@ import java.util.function.Predicate;
 
 /**
  * The shared store of sealed tokens and leases, on two JCache caches of the application's {@link CacheManager}
- * (created with these settings when the manager does not define them): {@value #TOKENS} (entry name → sealed token)
- * and {@value #LEASES} (entry name → who fetches a new token, until when). Values are plain strings, so that every
- * member of any JCache provider can read them without the library's classes.
+ * (created with these settings when the manager does not define them; where its configuration does, taken as they
+ * are, with or without key and value types): {@value #TOKENS} (entry name → sealed token) and {@value #LEASES}
+ * (entry name → who fetches a new token, until when). Values are plain strings, so that every member of any JCache
+ * provider can read them without the library's classes.
  *
  * <p>Every operation is bounded by its own timeout, on threads of the store's own (released by {@link #close()}):
  * a store that fails, hangs or is cut off throws {@link Unavailable} within that time, and the caller goes on
@@ -44,20 +40,6 @@ final class SharedStore implements AutoCloseable {
     static final String LEASES = "oauth-filter-leases";
     // an entry outlives its token by at most this long where the provider cannot expire entries one by one
     private static final Duration TOKEN_ENTRY_LIFETIME = new Duration(TimeUnit.HOURS, 24);
-
-    private static final ClassValue<Optional<Method>> PUT_WITH_EXPIRY = new ClassValue<>() {
-        @Override
-        protected Optional<Method> computeValue(Class<?> type) {
-            for (Class<?> api : type.getInterfaces()) {
-                try {
-                    return Optional.of(api.getMethod("put", Object.class, Object.class, ExpiryPolicy.class));
-                } catch (NoSuchMethodException | SecurityException e) {
-                    // not this interface
-                }
-            }
-            return type.getSuperclass() == null ? Optional.empty() : get(type.getSuperclass());
-        }
-    };
 
     private final CacheManager manager;
     private final java.time.Duration timeout;
@@ -108,21 +90,14 @@ final class SharedStore implements AutoCloseable {
 
     /**
      * Puts a sealed token, replacing what was there, then gives the lease back; in the background, so that the
-     * caller has its token at once. Where the provider can expire one entry (Hazelcast's
-     * {@code ICache.put(key, value, expiryPolicy)}), the entry expires with its token; elsewhere after a day at the
-     * latest, and readers ignore an expired token anyway.
+     * caller has its token at once. Where the provider can expire one entry ({@link ExpiringPut}: Hazelcast,
+     * Infinispan), the entry expires with its token; elsewhere after a day at the latest (or what the cache's own
+     * configuration says), and readers ignore an expired token anyway.
      */
     void publish(String name, String sealed, java.time.Duration lifetime, String lease,
                  Consumer<Unavailable> onFailure) {
         later(() -> {
-            Cache<String, String> cache = tokens();
-            Optional<Method> putWithExpiry = PUT_WITH_EXPIRY.get(cache.getClass());
-            if (putWithExpiry.isPresent() && !lifetime.isNegative() && !lifetime.isZero()) {
-                putWithExpiry.get().invoke(cache, name, sealed,
-                        new CreatedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS, lifetime.toMillis())));
-            } else {
-                cache.put(name, sealed);
-            }
+            ExpiringPut.put(tokens(), name, sealed, lifetime);
             leases().remove(name, lease);
         }, onFailure);
     }
@@ -224,7 +199,7 @@ final class SharedStore implements AutoCloseable {
     }
 
     private Cache<String, String> cache(String name, Duration lifetime) {
-        Cache<String, String> cache = manager.getCache(name, String.class, String.class);
+        Cache<String, String> cache = existing(name);
         if (cache != null) {
             return cache;
         }
@@ -236,11 +211,23 @@ final class SharedStore implements AutoCloseable {
             return manager.createCache(name, settings);
         } catch (CacheException createdMeanwhile) {
             // another member or thread created it first
-            Cache<String, String> existing = manager.getCache(name, String.class, String.class);
+            Cache<String, String> existing = existing(name);
             if (existing == null) {
                 throw createdMeanwhile;
             }
             return existing;
+        }
+    }
+
+    /** @return the cache {@code name} of the manager, or null when there is none yet */
+    private Cache<String, String> existing(String name) {
+        try {
+            return manager.getCache(name, String.class, String.class);
+        } catch (ClassCastException | IllegalArgumentException definedWithoutTypes) {
+            // a cache that the provider's own configuration defines, without key and value types (Infinispan's
+            // <replicated-cache>, which is how its caches are shared at all): JCache refuses the typed look-up of a
+            // cache of Object; what the library puts and reads in it are strings all the same
+            return manager.getCache(name);
         }
     }
 

@@ -8,16 +8,17 @@ import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
-import dev.oauthfilter.testing.HazelcastCluster;
+import dev.oauthfilter.testing.JCacheFleet;
 import dev.oauthfilter.testing.ManualExecutor;
 import dev.oauthfilter.testing.MutableClock;
 import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import javax.cache.Cache;
 import java.nio.charset.StandardCharsets;
-import javax.cache.CacheManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -34,32 +35,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Fleet-wide tokens on a real Hazelcast cluster (embedded members in this JVM, each with its own JCache cache
- * manager and its own {@link TokenCache}, as replicas of one application have): one token request per token
- * lifetime for the whole fleet, adoption by members that join late, a lease whose holder died taken over, a store
- * that fails left behind, a refused token dropped fleet-wide, and nothing readable in the shared caches.
+ * The fleet conformance scenarios, run on each JCache engine the library names (one small subclass per engine:
+ * embedded Hazelcast members, Hazelcast clients of a member cluster, embedded Infinispan members), each replica with
+ * its own cache manager and its own {@link TokenCache}: one token request per token lifetime for the whole fleet,
+ * adoption by replicas that join late, a lease whose holder died taken over, a store that fails left behind, a failed
+ * fetch shared for its cooldown, a refused token dropped fleet-wide, a shared entry that leaves the store with its
+ * token, and nothing readable in the shared caches.
  */
-class FleetTokenSharingTest {
+abstract class FleetTokenSharingTest {
 
-    private static final String CLIENT_ID = "fleet-client";
-    private static final String SECRET = "fleet-secret-4242";
-    private static final Duration LIFETIME = Duration.ofHours(1);
-
-    @RegisterExtension
-    static final HazelcastCluster cluster = new HazelcastCluster(5901);
+    static final String CLIENT_ID = "fleet-client";
+    static final String SECRET = "fleet-secret-4242";
+    static final Duration LIFETIME = Duration.ofHours(1);
 
     @RegisterExtension
     final TokenServerExtension fixture = TokenServerExtension.forbidding(Forbidden.secret(CLIENT_ID, SECRET));
-    private final FakeTokenServer server = fixture.server();
-    private final MutableClock clock = fixture.clock();
+    final FakeTokenServer server = fixture.server();
+    final MutableClock clock = fixture.clock();
 
-    private OAuthClientConfig config() {
+    /**
+     * @return the engine's fleet that this class's tests share: a static extension of the subclass, which empties
+     *         the caches after each test
+     */
+    abstract JCacheFleet fleet();
+
+    /**
+     * @param which 0 or 1: each of the two tests that kill a replica gets a fleet of its own, so that a dead replica
+     *              slows no other test down
+     * @return a fleet of its own, for the test to close
+     */
+    abstract JCacheFleet separateFleet(int which);
+
+    OAuthClientConfig config() {
         return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID).clientSecret(SECRET)
                 .refreshBefore(Duration.ofMinutes(5)).maxAttempts(1).build();
     }
 
-    private TokenProvider member(int index, ManualExecutor refreshes) {
-        return fixture.newCache(settings -> settings.sharedVia(cluster.manager(index)).executor(refreshes))
+    TokenProvider member(int index, ManualExecutor refreshes) {
+        return fixture.newCache(settings -> settings.sharedVia(fleet().manager(index)).executor(refreshes))
                 .provider(config());
     }
 
@@ -144,7 +157,7 @@ class FleetTokenSharingTest {
         String first = member(0, new ManualExecutor()).token().value();
         clock.advance(Duration.ofMinutes(20));
 
-        TokenProvider joined = fixture.newCache(settings -> settings.sharedVia(cluster.start())
+        TokenProvider joined = fixture.newCache(settings -> settings.sharedVia(fleet().start())
                 .executor(new ManualExecutor())).provider(config());
 
         assertThat(joined.token().value()).isEqualTo(first);
@@ -155,8 +168,8 @@ class FleetTokenSharingTest {
     void aLeaseWhoseHolderDiedIsTakenOverAndTheCallerStillGetsAToken() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        // a cluster of its own: a killed member must not slow the other tests' cluster down
-        try (HazelcastCluster pair = new HazelcastCluster(5911)) {
+        // a fleet of its own: a killed member must not slow the other tests' fleet down
+        try (JCacheFleet pair = separateFleet(0)) {
             TokenProvider survivor = fixture.newCache(settings -> settings.sharedVia(pair.manager(0))
                     .sharedStoreTimeout(Duration.ofSeconds(10)).executor(new ManualExecutor())).provider(config());
             TokenProvider dying = fixture.newCache(settings -> settings.sharedVia(pair.manager(1))
@@ -192,7 +205,7 @@ class FleetTokenSharingTest {
     @Test
     void whenTheStoreFailsMembersFetchTheirOwnTokensAndSayItOnce() {
         server.issueTokensLasting(LIFETIME.toSeconds());
-        try (HazelcastCluster lonely = new HazelcastCluster(5921)) {
+        try (JCacheFleet lonely = separateFleet(1)) {
             TokenProvider alone = fixture.newCache(settings -> settings.sharedVia(lonely.manager(0))
                     .sharedStoreTimeout(Duration.ofMillis(300)).executor(new ManualExecutor())).provider(config());
             lonely.kill(0);
@@ -247,7 +260,7 @@ class FleetTokenSharingTest {
         assertThat(replacement).isNotEqualTo(refused.value());
         assertThat(server.tokenRequestCount()).isEqualTo(2);
         TokenSeal seal = TokenSeal.of(config()).orElseThrow();
-        Map<String, String> held = cluster.awaitEntries(1, SharedStore.TOKENS, entries -> entries.values().stream()
+        Map<String, String> held = fleet().awaitEntries(1, SharedStore.TOKENS, entries -> entries.values().stream()
                 .anyMatch(sealed -> seal.open(sealed).map(t -> t.value().equals(replacement)).orElse(false)));
         assertThat(held.values()).as("what the fleet holds")
                 .extracting(sealed -> seal.open(sealed).map(AccessToken::value).orElse("unreadable"))
@@ -259,15 +272,34 @@ class FleetTokenSharingTest {
     }
 
     @Test
+    void aSharedTokenLeavesTheStoreWhenItExpires() throws Exception {
+        // the store expires entries by its own (real) clock: a token of 2 s, not one of an hour
+        server.issueTokensLasting(2);
+        String name = TokenSeal.of(config()).orElseThrow().entryName();
+        Instant fetched = Instant.now();
+        member(0, new ManualExecutor()).token();
+        assertThat(fleet().awaitEntries(1, SharedStore.TOKENS, entries -> entries.containsKey(name)))
+                .as("the token published").containsKey(name);
+
+        Cache<String, String> tokens = fleet().cache(1, SharedStore.TOKENS);
+        Instant deadline = fetched.plusSeconds(12);
+        while (tokens.containsKey(name) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(tokens.get(name)).as("the entry of a token that expired %s ago",
+                Duration.between(fetched.plusSeconds(2), Instant.now())).isNull();
+    }
+
+    @Test
     void theSharedCachesHoldNoTokenSecretOrClientIdInAnyForm() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         String token = member(0, new ManualExecutor()).token().value();
-        Map<String, String> tokens = cluster.awaitEntries(1, SharedStore.TOKENS, entries -> !entries.isEmpty());
+        Map<String, String> tokens = fleet().awaitEntries(1, SharedStore.TOKENS, entries -> !entries.isEmpty());
         assertThat(tokens).hasSize(1);
 
         List<String> stored = new ArrayList<>();
         for (String cache : List.of(SharedStore.TOKENS, SharedStore.LEASES)) {
-            cluster.entries(1, cache).forEach((name, value) -> {
+            fleet().entries(1, cache).forEach((name, value) -> {
                 stored.add(name);
                 stored.add(value);
             });
@@ -282,10 +314,27 @@ class FleetTokenSharingTest {
     }
 
     @Test
+    void dpopBoundTokensAreNeverShared() {
+        server.issueTokensLasting(LIFETIME.toSeconds());
+        OAuthClientConfig dpop = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
+                .clientSecret(SECRET).dpop(true).build();
+
+        for (int member = 0; member < 2; member++) {
+            int index = member;
+            fixture.newCache(settings -> settings.sharedVia(fleet().manager(index)).executor(new ManualExecutor()))
+                    .provider(dpop).token();
+        }
+
+        assertThat(server.tokenRequestCount()).as("each replica's token is bound to its own key").isEqualTo(2);
+        assertThat(fleet().entries(0, SharedStore.TOKENS)).isEmpty();
+        assertThat(fixture.logs().lines()).anyMatch(line -> line.contains("bound to this replica's own DPoP key"));
+    }
+
+    @Test
     void aMemberWithAnotherSecretCannotReadOrForgeTheFleetsToken() throws Exception {
         server.issueTokensLasting(LIFETIME.toSeconds());
         member(0, new ManualExecutor()).token();
-        Map<String, String> entries = cluster.awaitEntries(0, SharedStore.TOKENS, found -> !found.isEmpty());
+        Map<String, String> entries = fleet().awaitEntries(0, SharedStore.TOKENS, found -> !found.isEmpty());
         OAuthClientConfig impostor = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
                 .clientSecret("another-secret").build();
         TokenSeal theirs = TokenSeal.of(impostor).orElseThrow();

@@ -14,13 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
  * A real Hazelcast cluster of embedded members in the test's JVM, each with its own JCache {@link CacheManager}, as
@@ -28,7 +25,7 @@ import java.util.function.Predicate;
  * no other cluster on the machine can join. Register it on a static field; members are started when asked for and
  * the caches are emptied after each test.
  */
-public final class HazelcastCluster implements AfterEachCallback, AfterAllCallback, AutoCloseable {
+public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, AfterAllCallback {
 
     private static final int MAX_MEMBERS = 8;
 
@@ -38,6 +35,7 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
     private final List<CacheManager> managers = new ArrayList<>();
     private final List<CachingProvider> providers = new ArrayList<>();
     private final int basePort;
+    private final Consumer<Config> settings;
 
     /**
      * @param basePort the port of the first member; member {@code i} listens on {@code basePort + i}, never reused
@@ -45,10 +43,16 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
      *                 need bases at least 8 apart
      */
     public HazelcastCluster(int basePort) {
-        this.basePort = basePort;
+        this(basePort, config -> { });
     }
 
-    /** @return the cache manager of member {@code index}, starting members up to it */
+    /** @param settings what each member's configuration has beyond the cluster's own (cache definitions, say) */
+    public HazelcastCluster(int basePort, Consumer<Config> settings) {
+        this.basePort = basePort;
+        this.settings = settings;
+    }
+
+    @Override
     public synchronized CacheManager manager(int index) {
         while (members.size() <= index) {
             start();
@@ -57,6 +61,7 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
     }
 
     /** Starts one more member; the cluster has it once this returns. */
+    @Override
     public synchronized CacheManager start() {
         int index = members.size();
         if (index >= MAX_MEMBERS) {
@@ -84,6 +89,7 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
         for (int port = basePort; port < basePort + MAX_MEMBERS; port++) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + port);
         }
+        settings.accept(config);
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         members.add(member);
         // as in a replica of its own: its own (member-side) caching provider and the default URI and class loader,
@@ -97,6 +103,7 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
     }
 
     /** Kills member {@code index} at once, as a crashed process (its cache manager then fails every call). */
+    @Override
     public synchronized void kill(int index) {
         members.get(index).getLifecycleService().terminate();
     }
@@ -105,6 +112,20 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
     public synchronized String instanceName(int index) {
         manager(index);
         return members.get(index).getName();
+    }
+
+    /** @return the cluster's name, which its clients give to join it */
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** @return the address ({@code 127.0.0.1:port}) of every member started so far, killed ones included */
+    public synchronized List<String> addresses() {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            addresses.add("127.0.0.1:" + (basePort + i));
+        }
+        return addresses;
     }
 
     /** @return how many members were started (killed ones included) */
@@ -117,41 +138,12 @@ public final class HazelcastCluster implements AfterEachCallback, AfterAllCallba
         return members.get(index).getCluster().getMembers().size();
     }
 
-    /** @return every entry of cache {@code name} as the cluster holds it, read through member {@code index} */
-    public Map<String, String> entries(int index, String name) {
-        Map<String, String> all = new TreeMap<>();
-        Cache<String, String> cache = managers.get(index).getCache(name, String.class, String.class);
-        if (cache != null) {
-            for (Cache.Entry<String, String> entry : cache) {
-                all.put(entry.getKey(), entry.getValue());
-            }
-        }
-        return all;
-    }
-
-    /**
-     * Waits (at most 10 s) until cache {@code name}, read through member {@code index}, satisfies {@code condition}:
-     * tokens are published in the background, after the caller has its token.
-     *
-     * @return the entries then
-     */
-    public Map<String, String> awaitEntries(int index, String name, Predicate<Map<String, String>> condition)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        Map<String, String> entries = entries(index, name);
-        while (!condition.test(entries) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            entries = entries(index, name);
-        }
-        return entries;
-    }
-
     @Override
     public synchronized void afterEach(ExtensionContext context) {
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).getLifecycleService().isRunning()) {
                 for (String name : List.of("oauth-filter-tokens", "oauth-filter-leases")) {
-                    Cache<String, String> cache = managers.get(i).getCache(name, String.class, String.class);
+                    Cache<String, String> cache = cache(i, name);
                     if (cache != null) {
                         cache.clear();
                     }
