@@ -22,7 +22,21 @@ public enum ClientAuthMethod {
      * {@code Authorization: IMFCert <jws>}, an RS256 JWS over {@code {"timestamp": <millis>}} carrying the
      * certificate in {@code x5c}; the client id is the certificate's CN.
      */
-    MCA_CERTIFICATE;
+    MCA_CERTIFICATE,
+    /**
+     * RFC 8705 §2.1 PKI mutual TLS: the client presents its CA-issued certificate in the TLS handshake with the token
+     * endpoint (its key in the TLS context: {@code OAuthClientConfig.Builder.sslContext}, or the {@code tls.key-store}
+     * keys) and sends only {@code client_id}. The server may bind the tokens to that certificate
+     * ({@code cnf.x5t#S256}): requests to the protected service must then present it too.
+     */
+    TLS_CLIENT_AUTH,
+    /** RFC 8705 §2.2: the same with a self-signed certificate, which the server knows from the client's JWKS. */
+    SELF_SIGNED_TLS_CLIENT_AUTH;
+
+    /** @return whether the client proves itself in the TLS handshake (RFC 8705) */
+    public boolean mutualTls() {
+        return this == TLS_CLIENT_AUTH || this == SELF_SIGNED_TLS_CLIENT_AUTH;
+    }
 
     /**
      * Parses a configuration value such as {@code client_secret_post} (case-insensitive, {@code -} or {@code _}).
@@ -40,7 +54,8 @@ public enum ClientAuthMethod {
         }
         throw TokenException.builder(ErrorCode.INVALID_SETTING)
                 .message("unknown client authentication method '" + value + "' (use client_secret_basic,"
-                        + " client_secret_post, private_key_jwt, client_secret_jwt or mca_certificate)")
+                        + " client_secret_post, private_key_jwt, client_secret_jwt, mca_certificate, tls_client_auth or"
+                        + " self_signed_tls_client_auth)")
                 .build();
     }
 }

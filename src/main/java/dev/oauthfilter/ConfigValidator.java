@@ -85,12 +85,21 @@ final class ConfigValidator {
 
     /** What each authentication method needs, and nothing it does not. */
     void credentials(ClientAuthMethod method, EndpointLayout layout, String clientId, Secret secret, ClientKey key,
-                     Path assertionFile) {
+                     Path assertionFile, boolean tlsContext) {
         if (assertionFile != null && (method != ClientAuthMethod.PRIVATE_KEY_JWT || key != null)) {
             throw fail(ErrorCode.INVALID_SETTING, key("client-assertion-file") + " is the client's private_key_jwt"
                     + " assertion: it goes with no other client authentication method, and no private key");
         }
         switch (method) {
+            case TLS_CLIENT_AUTH:
+            case SELF_SIGNED_TLS_CLIENT_AUTH:
+                require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
+                if (!tlsContext) {
+                    throw fail(ErrorCode.MISSING_CLIENT_KEY, method.name().toLowerCase(Locale.ROOT) + " presents the"
+                            + " client's certificate in the TLS handshake: set " + key("tls.key-store")
+                            + " (or give an SSLContext holding its key)");
+                }
+                break;
             case PRIVATE_KEY_JWT:
                 require(clientId, ErrorCode.MISSING_CLIENT_ID, "client-id", "client id");
                 if (assertionFile == null) {

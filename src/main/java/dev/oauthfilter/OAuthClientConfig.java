@@ -650,7 +650,7 @@ public final class OAuthClientConfig {
             validator.require(clientAuthMethod, ErrorCode.INVALID_SETTING, "client-auth-method",
                     "client authentication method");
             validator.credentials(effectiveAuthMethod(), layout, clientId, clientSecret, clientKey,
-                    clientAssertionFile);
+                    clientAssertionFile, sslContext != null);
             validator.positive(connectTimeout, "connect-timeout");
             validator.positive(readTimeout, "read-timeout");
             validator.positive(acquisitionTimeout, "acquisition-timeout");

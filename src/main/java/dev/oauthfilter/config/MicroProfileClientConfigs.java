@@ -2,6 +2,7 @@ package dev.oauthfilter.config;
 
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.ClientKey;
+import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.Secret;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
@@ -64,8 +65,22 @@ public final class MicroProfileClientConfigs {
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.bool("dpop").ifPresent(b::dpop);
         s.integer("cache-size").ifPresent(b::cacheSize);
-        s.string("tls.trust-store").ifPresent(store -> b.sslContext(TrustStores.sslContext(s, Path.of(store),
-                s.string("tls.trust-store-password").orElse(null), s.string("tls.trust-store-type").orElse("PKCS12"))));
+        Optional<String> trustStore = s.string("tls.trust-store");
+        Optional<String> keyStore = s.string("tls.key-store");
+        boolean mutualTls = s.string("client-auth-method").map(ClientAuthMethod::fromConfigValue)
+                .map(ClientAuthMethod::mutualTls).orElse(false);
+        if (mutualTls && keyStore.isEmpty()) {
+            throw TokenException.builder(ErrorCode.MISSING_CLIENT_KEY).clientName(name)
+                    .message(s.string("client-auth-method").orElseThrow() + " presents the client's certificate in"
+                            + " the TLS handshake: set " + s.key("tls.key-store") + " (and "
+                            + s.key("tls.key-store-password") + ")").build();
+        }
+        if (trustStore.isPresent() || keyStore.isPresent()) {
+            b.sslContext(TrustStores.sslContext(s, trustStore.map(Path::of).orElse(null),
+                    s.string("tls.trust-store-password").orElse(null), s.string("tls.trust-store-type").orElse("PKCS12"),
+                    keyStore.map(Path::of).orElse(null), s.string("tls.key-store-password").orElse(null),
+                    s.string("tls.key-store-type").orElse("PKCS12")));
+        }
         s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
         String paramsPrefix = s.key(PARAMS);
         for (String key : config.getPropertyNames()) {

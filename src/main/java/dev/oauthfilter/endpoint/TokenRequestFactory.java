@@ -52,6 +52,11 @@ final class TokenRequestFactory {
                 append(form, "client_id", config.clientId());
                 authorization = assertions.mcaCertificateAuthorization();
                 break;
+            case TLS_CLIENT_AUTH:
+            case SELF_SIGNED_TLS_CLIENT_AUTH:
+                // the certificate in the handshake authenticates; the form only names the client (RFC 8705 §2)
+                append(form, "client_id", config.clientId());
+                break;
             default:
                 break;
         }
