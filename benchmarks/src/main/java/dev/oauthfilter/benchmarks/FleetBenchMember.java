@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenProvider;
 
 import javax.cache.spi.CachingProvider;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link TokenCache} shared through its JCache cache manager; without, a plain cache. On {@code go} from standard
  * input, {@code threads} threads call {@code token()}, each pausing 1 ms between calls, for {@code durationMillis};
  * then it prints
- * {@code result <calls> <failures> <latency histogram>} (counts per 100 ns bucket, sparse) and waits for
+ * {@code result <calls> <failures> <callers that waited for a token> <latency histogram>} (counts per 100 ns bucket, sparse) and waits for
  * {@code exit}.
  *
  * <p>Arguments: shared (true/false), cluster name, port, first port, token URL, threads, duration millis.
@@ -70,10 +72,19 @@ public final class FleetBenchMember {
                     HazelcastCachingProvider.propertiesByInstanceItself(member)));
         }
         TokenCache cache = builder.build();
+        // callers that found no usable token and had to wait for one (the first, or a refresh that came too late)
+        LongAdder waits = new LongAdder();
+        cache.events(new TokenEvents() {
+            @Override
+            public void waited(String client) {
+                waits.increment();
+            }
+        });
         TokenProvider tokens = cache.provider(OAuthClientConfig.builder().tokenUrl(URI.create(args[4]))
                 .clientId("fleet-bench").clientSecret("fleet-bench-secret")
-                // refreshed 1 s before expiry, so that a short benchmark lifetime still means one refresh per lifetime
-                .refreshBefore(Duration.ofSeconds(1)).build());
+                // refreshed 1 s before expiry (unless -Dfleet.refreshBeforeMillis says otherwise), so that a short
+                // benchmark lifetime still means one refresh per lifetime
+                .refreshBefore(Duration.ofMillis(Long.getLong("fleet.refreshBeforeMillis", 1000))).build());
         System.out.println("ready " + (member == null ? 1 : member.getCluster().getMembers().size()));
         System.out.flush();
 
@@ -82,7 +93,8 @@ public final class FleetBenchMember {
             if (line.equals("members")) {
                 System.out.println("members " + (member == null ? 1 : member.getCluster().getMembers().size()));
             } else if (line.equals("go")) {
-                run(tokens, threads, durationNanos);
+                waits.reset();
+                run(tokens, threads, durationNanos, waits);
             }
             System.out.flush();
         }
@@ -95,7 +107,8 @@ public final class FleetBenchMember {
         }
     }
 
-    private static void run(TokenProvider tokens, int threads, long durationNanos) throws InterruptedException {
+    private static void run(TokenProvider tokens, int threads, long durationNanos, LongAdder waits)
+            throws InterruptedException {
         List<int[]> histograms = new ArrayList<>();
         AtomicLong calls = new AtomicLong();
         AtomicLong failures = new AtomicLong();
@@ -138,6 +151,6 @@ public final class FleetBenchMember {
                 sparse.append(bucket).append(':').append(count).append(',');
             }
         }
-        System.out.println("result " + calls.get() + " " + failures.get() + " " + sparse);
+        System.out.println("result " + calls.get() + " " + failures.get() + " " + waits.sum() + " " + sparse);
     }
 }

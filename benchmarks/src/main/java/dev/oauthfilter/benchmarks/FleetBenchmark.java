@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * latency (p50, p99, p99.99, max over every call, the refreshes included).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.oauthfilter.benchmarks.FleetBenchmark [lifetimeSeconds] [lifetimes]
+ * java [-Dfleet.refreshBeforeMillis=1000] -cp benchmarks/target/benchmarks.jar dev.oauthfilter.benchmarks.FleetBenchmark \
+ *     [lifetimeSeconds] [lifetimes]
  * </pre>
  */
 public final class FleetBenchmark {
@@ -42,8 +43,8 @@ public final class FleetBenchmark {
         System.out.printf(Locale.ROOT, "token lifetime %d s, %d lifetimes, %d threads per replica, %d cores%n",
                 lifetimeSeconds, lifetimes, threads, Runtime.getRuntime().availableProcessors());
         System.out.println("| replicas | sharing | token requests | per lifetime | duplicates | calls/s (fleet) | p50 (µs)"
-                + " | p99 (µs) | p99.99 (µs) | max (ms) | calls ≥ 1 ms | calls ≥ 20 ms | failed calls |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | p99 (µs) | p99.99 (µs) | max (ms) | calls ≥ 1 ms | calls ≥ 20 ms | waited for a token | failed calls |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         int port = 6101;
         for (int replicas : new int[] {1, 3, 5}) {
             for (boolean shared : new boolean[] {false, true}) {
@@ -75,12 +76,14 @@ public final class FleetBenchmark {
             long[] histogram = new long[FleetBenchMember.BUCKETS];
             long calls = 0;
             long failures = 0;
+            long waits = 0;
             for (Replica replica : fleet) {
                 String[] result = replica.expect("result", Duration.ofMillis(durationMillis + 120_000)).split(" ");
                 calls += Long.parseLong(result[1]);
                 failures += Long.parseLong(result[2]);
-                if (result.length > 3) {
-                    for (String entry : result[3].split(",")) {
+                waits += Long.parseLong(result[3]);
+                if (result.length > 4) {
+                    for (String entry : result[4].split(",")) {
                         if (!entry.isEmpty()) {
                             String[] bucket = entry.split(":");
                             histogram[Integer.parseInt(bucket[0])] += Long.parseLong(bucket[1]);
@@ -93,11 +96,11 @@ public final class FleetBenchmark {
             // fetched the same generation twice
             int duplicates = endpoint.duplicateRequests(lifetimeSeconds * 1000 / 2);
             System.out.printf(Locale.ROOT,
-                    "| %d | %s | %d | %.1f | %d | %.2e | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+                    "| %d | %s | %d | %.1f | %d | %.2e | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d |%n",
                     replicas, shared ? "yes" : "no", requests, requests / (double) lifetimes, duplicates,
                     calls / (durationMillis / 1000.0), micros(histogram, calls, 0.50), micros(histogram, calls, 0.99),
                     micros(histogram, calls, 0.9999), max(histogram) / 1000.0, atLeast(histogram, 1_000_000),
-                    atLeast(histogram, 20_000_000), failures);
+                    atLeast(histogram, 20_000_000), waits, failures);
         } finally {
             fleet.forEach(Replica::stop);
         }
@@ -159,7 +162,9 @@ public final class FleetBenchmark {
         static Replica start(boolean shared, String cluster, int port, int basePort, String tokenUrl, int threads,
                              long durationMillis) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m",
+                    "-Dfleet.refreshBeforeMillis=" + Long.getLong("fleet.refreshBeforeMillis", 1000),
+                    "-cp", System.getProperty("java.class.path"),
                     FleetBenchMember.class.getName(), String.valueOf(shared), cluster, String.valueOf(port),
                     String.valueOf(basePort), tokenUrl, String.valueOf(threads), String.valueOf(durationMillis));
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
