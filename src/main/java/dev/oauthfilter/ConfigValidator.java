@@ -86,6 +86,11 @@ final class ConfigValidator {
     /** What each authentication method needs, and nothing it does not. */
     void credentials(ClientAuthMethod method, EndpointLayout layout, String clientId, Secret secret, ClientKey key,
                      Path assertionFile, boolean tlsContext) {
+        if ((assertionFile != null || method.mutualTls()) && secret != null) {
+            throw fail(ErrorCode.INVALID_SETTING, key("client-secret") + " is not used with "
+                    + (assertionFile != null ? key("client-assertion-file") : method.name().toLowerCase(Locale.ROOT))
+                    + ": leave it out");
+        }
         if (assertionFile != null && (method != ClientAuthMethod.PRIVATE_KEY_JWT || key != null)) {
             throw fail(ErrorCode.INVALID_SETTING, key("client-assertion-file") + " is the client's private_key_jwt"
                     + " assertion: it goes with no other client authentication method, and no private key");

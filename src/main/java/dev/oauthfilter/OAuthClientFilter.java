@@ -115,10 +115,13 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         AccessToken token = client.provider.token();
         if (token.isDPoP()) {
-            // a proof for this request's method and URI, and the token it was made with
+            // a proof for this request's method and URI, and the token it was made with; its own state, as the
+            // response filter judges a refusal for want of a nonce by the nonce this proof carried
             RequestAuthorization authorization = client.provider.authorization(request.getMethod(), request.getUri());
-            token = authorization.token();
             request.getHeaders().putSingle(RequestAuthorization.DPOP, authorization.dpopProof().orElseThrow());
+            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, authorization.authorizationHeader());
+            return new Sent(authorization.token(), client.provider, client.policy, follow,
+                    authorization.dpopNonce().orElse(null));
         }
         request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
         return client.sent(token, follow);
@@ -152,7 +155,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             if (last != null && last.token == token) {
                 return last;
             }
-            Sent sent = new Sent(token, provider, policy, followRedirects);
+            Sent sent = new Sent(token, provider, policy, followRedirects, null);
             if (followRedirects) {
                 following = sent;
             } else {
@@ -182,12 +185,16 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         final TokenProvider provider;
         final ClientPolicy policy;
         final boolean followRedirects;
+        // the server nonce the request's DPoP proof carried, or null
+        final String dpopNonce;
 
-        Sent(AccessToken token, TokenProvider provider, ClientPolicy policy, boolean followRedirects) {
+        Sent(AccessToken token, TokenProvider provider, ClientPolicy policy, boolean followRedirects,
+             String dpopNonce) {
             this.token = token;
             this.provider = provider;
             this.policy = policy;
             this.followRedirects = followRedirects;
+            this.dpopNonce = dpopNonce;
         }
     }
 
@@ -201,11 +208,10 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         boolean follow = sent != null ? sent.followRedirects : state == FOLLOW;
         int status = response.getStatus();
         try {
-            if (sent != null && sent.token.isDPoP() && newNonce(sent, request.getUri(), response.getHeaderString(
-                    RequestAuthorization.DPOP + "-Nonce")) && status == 401 && asksForNonce(response)) {
-                // RFC 9449 §9: the service wants its nonce in the proof; it did not process the request
-                resendWithNonce(request, response, sent);
-            } else if (status == 401 && sent != null) {
+            if (sent != null && sent.token.isDPoP() && askedForNonce(request, response, sent)) {
+                return;
+            }
+            if (status == 401 && sent != null) {
                 replayAfterUnauthorized(request, response, sent, null);
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
                 RequestResender.Answer answer = followRedirects(request, status,
@@ -225,9 +231,25 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
     }
 
-    /** Remembers a nonce the service sent; whether it is one the proofs did not carry yet. */
-    private static boolean newNonce(Sent sent, URI target, String nonce) {
-        return nonce != null && sent.provider.dpopNonce(target, nonce);
+    /**
+     * Remembers the nonce a service sent with its answer (RFC 9449 §9); for a 401 that asks for a nonce, sends the
+     * request once more with a proof that carries it, unless the refused proof already did. Such a refusal never
+     * drops the token.
+     *
+     * @return whether the answer was such a refusal (dealt with here)
+     */
+    private boolean askedForNonce(ClientRequestContext request, ClientResponseContext response, Sent sent) {
+        String nonce = response.getHeaderString(RequestAuthorization.DPOP + "-Nonce");
+        if (nonce != null) {
+            sent.provider.dpopNonce(request.getUri(), nonce);
+        }
+        if (response.getStatus() != 401 || !asksForNonce(response)) {
+            return false;
+        }
+        if (nonce != null && !nonce.equals(sent.dpopNonce)) {
+            resendWithNonce(request, response, sent);
+        }
+        return true;
     }
 
     /** Whether a 401 says {@code error="use_dpop_nonce"} in a DPoP challenge. */

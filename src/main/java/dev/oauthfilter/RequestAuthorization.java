@@ -24,24 +24,43 @@ public final class RequestAuthorization {
 
     private final AccessToken token;
     private final String proof;
+    private final String nonce;
 
-    private RequestAuthorization(AccessToken token, String proof) {
+    private RequestAuthorization(AccessToken token, String proof, String nonce) {
         this.token = Objects.requireNonNull(token, "token");
         this.proof = proof;
+        this.nonce = nonce;
     }
 
     /**
      * @param token a token
      * @param proof the request's DPoP proof, or null for a Bearer token
      * @return the authorisation
-     * @throws IllegalArgumentException for a DPoP-bound token without a proof, or a proof with a Bearer token
+     * @throws TokenException ({@code INVALID_SETTING}) for a DPoP-bound token without a proof: its provider cannot
+     *                        make proofs
+     * @throws IllegalArgumentException for a proof with a Bearer token
      */
     public static RequestAuthorization of(AccessToken token, String proof) {
-        if (token.isDPoP() != (proof != null)) {
-            throw new IllegalArgumentException(token.isDPoP() ? "a DPoP-bound token needs a proof"
-                    : "a Bearer token goes without a proof");
+        return of(token, proof, null);
+    }
+
+    /**
+     * @param token a token
+     * @param proof the request's DPoP proof, or null for a Bearer token
+     * @param nonce the server nonce the proof carries, or null
+     * @return the authorisation
+     * @throws TokenException ({@code INVALID_SETTING}) for a DPoP-bound token without a proof
+     * @throws IllegalArgumentException for a proof with a Bearer token
+     */
+    public static RequestAuthorization of(AccessToken token, String proof, String nonce) {
+        if (token.isDPoP() && proof == null) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING).message("a DPoP-bound token came from a token"
+                    + " provider that makes no DPoP proofs; configure DPoP on the client that obtains it").build();
         }
-        return new RequestAuthorization(token, proof);
+        if (!token.isDPoP() && proof != null) {
+            throw new IllegalArgumentException("a Bearer token goes without a proof");
+        }
+        return new RequestAuthorization(token, proof, nonce);
     }
 
     /** @return the token */
@@ -57,6 +76,11 @@ public final class RequestAuthorization {
     /** @return the value of the {@code DPoP} header, for a DPoP-bound token */
     public Optional<String> dpopProof() {
         return Optional.ofNullable(proof);
+    }
+
+    /** @return the server nonce the proof carries, if any */
+    public Optional<String> dpopNonce() {
+        return Optional.ofNullable(nonce);
     }
 
     /** @return the headers to set, by name: {@code Authorization}, and {@code DPoP} when there is a proof */

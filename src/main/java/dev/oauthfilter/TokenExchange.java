@@ -22,4 +22,16 @@ public interface TokenExchange {
      *                        {@code unauthorized_client}, in {@link TokenException#oauthError()})
      */
     AccessToken exchange(String subjectToken);
+
+    /**
+     * Tells the exchange that a service refused {@code rejected}, exchanged for {@code subjectToken}: it is dropped
+     * if it is still the cached one (and not issued only a moment ago), so that the next call exchanges again.
+     *
+     * @param subjectToken the incoming token it was exchanged for
+     * @param rejected     the token the service refused
+     * @return whether exchanging again can give a different token
+     */
+    default boolean invalidate(String subjectToken, AccessToken rejected) {
+        return false;
+    }
 }

@@ -42,7 +42,8 @@ public final class ExchangedTokens implements TokenExchange {
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_ENTRIES;
+            // never an exchange in flight: its callers would start a second one
+            return size() > MAX_ENTRIES && eldest.getValue().token.isDone();
         }
     };
 
@@ -83,6 +84,25 @@ public final class ExchangedTokens implements TokenExchange {
         return await(entry);
     }
 
+    @Override
+    public boolean invalidate(String subjectToken, AccessToken rejected) {
+        String key = hash(subjectToken);
+        synchronized (entries) {
+            Entry entry = entries.get(key);
+            if (entry == null || !entry.token.isDone() || entry.token.isCompletedExceptionally()
+                    || entry.token.join() != rejected) {
+                return true;
+            }
+            if (clock.millis() - rejected.issuedAt().toEpochMilli()
+                    < RefreshingTokenProvider.REJECTED_TOKEN_MIN_AGE_MILLIS) {
+                // refused right after it was issued: its successor would be refused too
+                return false;
+            }
+            entries.remove(key);
+            return true;
+        }
+    }
+
     /** @return how many incoming tokens have an exchanged token or an exchange in flight */
     public int size() {
         synchronized (entries) {
@@ -98,11 +118,16 @@ public final class ExchangedTokens implements TokenExchange {
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);
             LOG.fine(() -> "client '" + config.name() + "': exchanged an incoming token for " + token);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // whatever it is, the entry leaves the map and its waiters are released, or they would wait out their
+            // timeout for ever after
             synchronized (entries) {
                 entries.remove(key, entry);
             }
             entry.token.completeExceptionally(e);
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
         }
     }
 

@@ -170,8 +170,11 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     @Override
     public RequestAuthorization authorization(String method, URI target) {
         AccessToken token = token();
-        return RequestAuthorization.of(token, token.isDPoP() && proofs != null
-                ? proofs.proof(method, target, token) : null);
+        if (!token.isDPoP() || proofs == null) {
+            return RequestAuthorization.of(token, null);
+        }
+        DPoPProofs.Proof proof = proofs.signedProof(method, target, token);
+        return RequestAuthorization.of(token, proof.jwt, proof.nonce);
     }
 
     @Override

@@ -182,6 +182,10 @@ public final class ClientRegistry implements AutoCloseable {
         TokenExchange exchange = null;
         if (exchanged) {
             OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
+            if (settings.dpop()) {
+                throw s.invalid("dpop", "DPoP is not available for token exchange (propagate-exchange): the"
+                        + " exchanged token would be bound to a key the filter does not prove");
+            }
             exchange = (fleetCache != null ? fleetCache : TokenCache.shared()).exchange(settings);
         }
         return new ClientTokenProvider(name, ClientPolicy.of(AllowedHosts.of(hosts), false),

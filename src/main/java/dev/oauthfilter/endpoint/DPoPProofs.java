@@ -13,6 +13,8 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,24 @@ public final class DPoPProofs {
         }
     }
 
+    /** A proof, and the server nonce it carries (null for none): a refusal for want of a nonce is judged by it. */
+    public static final class Proof {
+        /** The value of the {@code DPoP} header. */
+        public final String jwt;
+        /** The nonce in it, or null. */
+        public final String nonce;
+
+        Proof(String jwt, String nonce) {
+            this.jwt = jwt;
+            this.nonce = nonce;
+        }
+
+        @Override
+        public String toString() {
+            return "Proof[redacted]";
+        }
+    }
+
     /**
      * A proof for one request.
      *
@@ -83,6 +103,16 @@ public final class DPoPProofs {
      * @return the value of the request's {@code DPoP} header
      */
     public String proof(String method, URI target, AccessToken token) {
+        return signedProof(method, target, token).jwt;
+    }
+
+    /**
+     * @param method the request's method
+     * @param target the request's URI
+     * @param token  the access token the request carries, or null (a token request)
+     * @return a proof for one request, with the nonce it carries
+     */
+    public Proof signedProof(String method, URI target, AccessToken token) {
         byte[] jti = new byte[16];
         random.nextBytes(jti);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -90,7 +120,10 @@ public final class DPoPProofs {
                 .claim("htm", method.toUpperCase(Locale.ROOT))
                 .claim("htu", htu(target))
                 .issueTime(new Date(clock.millis() / 1000 * 1000));
-        nonce(target).ifPresent(nonce -> claims.claim("nonce", nonce));
+        String nonce = nonce(target).orElse(null);
+        if (nonce != null) {
+            claims.claim("nonce", nonce);
+        }
         if (token != null) {
             claims.claim("ath", ath(token.value()));
         }
@@ -100,7 +133,7 @@ public final class DPoPProofs {
         } catch (JOSEException e) {
             throw new IllegalStateException("could not sign a DPoP proof", e);
         }
-        return proof.serialize();
+        return new Proof(proof.serialize(), nonce);
     }
 
     /**
@@ -143,9 +176,17 @@ public final class DPoPProofs {
 
     /** The {@code htu} of a request: its URI without query and fragment, an empty path as {@code /}. */
     static String htu(URI target) {
+        if (target.getScheme() == null || target.getHost() == null) {
+            // e.g. a host name with '_', which java.net.URI does not take as a host: no proof can name it
+            throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .message("a DPoP proof needs a request URI with a scheme and a host name, not '"
+                            + target.getRawAuthority() + "'").build();
+        }
+        String scheme = target.getScheme().toLowerCase(Locale.ROOT);
         String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-        return target.getScheme().toLowerCase(Locale.ROOT) + "://" + target.getHost().toLowerCase(Locale.ROOT)
-                + (target.getPort() == -1 ? "" : ":" + target.getPort()) + path;
+        boolean defaultPort = target.getPort() == -1 || target.getPort() == ("https".equals(scheme) ? 443 : 80);
+        return scheme + "://" + target.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + target.getPort())
+                + path;
     }
 
     /** The {@code ath} of a token: the base64url SHA-256 of its ASCII value. */

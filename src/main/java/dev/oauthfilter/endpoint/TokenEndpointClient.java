@@ -94,23 +94,30 @@ public final class TokenEndpointClient {
     private AccessToken request(Duration timeout, String subjectToken) {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI endpoint = locator.locate(timeout);
-        HttpResponse<byte[]> response = exchange(endpoint, deadline, subjectToken);
-        if (proofs != null && asksForNonce(endpoint, response)) {
+        DPoPProofs.Proof proof = proofs == null ? null : proofs.signedProof("POST", endpoint, null);
+        HttpResponse<byte[]> response = exchange(endpoint, deadline, subjectToken, proof);
+        if (proof != null && asksForNonce(endpoint, response, proof.nonce)) {
             // RFC 9449 §8: the server wants a nonce of its own in the proof; one more request, with it
             LOG.fine(() -> "client '" + config.name() + "': the token endpoint asks for a DPoP nonce; asking again"
                     + " with it");
-            response = exchange(endpoint, deadline, subjectToken);
+            response = exchange(endpoint, deadline, subjectToken, proofs.signedProof("POST", endpoint, null));
         }
         AccessToken token = parse(response);
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
         return token;
     }
 
-    /** Whether the answer is a {@code use_dpop_nonce} error with a nonce not tried yet (which is remembered). */
-    private boolean asksForNonce(URI endpoint, HttpResponse<byte[]> response) {
-        boolean newNonce = response.headers().firstValue("DPoP-Nonce").map(nonce -> proofs.nonce(endpoint, nonce))
-                .orElse(false);
-        if (!newNonce || (response.statusCode() != 400 && response.statusCode() != 401)) {
+    /**
+     * Remembers the answer's nonce, if any; whether the answer is a {@code use_dpop_nonce} error with a nonce other
+     * than the one the refused proof carried (judged by the proof, not by what this client remembered meanwhile).
+     */
+    private boolean asksForNonce(URI endpoint, HttpResponse<byte[]> response, String sentNonce) {
+        String nonce = response.headers().firstValue("DPoP-Nonce").orElse(null);
+        if (nonce == null) {
+            return false;
+        }
+        proofs.nonce(endpoint, nonce);
+        if (nonce.equals(sentNonce) || !nonce.equals(proofs.nonce(endpoint).orElse(null)) || (response.statusCode() != 400 && response.statusCode() != 401)) {
             return false;
         }
         try {
@@ -120,12 +127,12 @@ public final class TokenEndpointClient {
         }
     }
 
-    private HttpResponse<byte[]> exchange(URI endpoint, long deadline, String subjectToken) {
+    private HttpResponse<byte[]> exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
-        HttpRequest request = requests.request(endpoint, responseTimeout,
-                proofs == null ? null : proofs.proof("POST", endpoint, null), subjectToken);
+        HttpRequest request = requests.request(endpoint, responseTimeout, proof == null ? null : proof.jwt,
+                subjectToken);
         CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request,
                 BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         try {

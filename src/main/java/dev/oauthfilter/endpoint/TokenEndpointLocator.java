@@ -126,6 +126,12 @@ final class TokenEndpointLocator {
                     + ServerText.clean(issuer == null ? null : issuer.asText()) + "', not " + config.issuer().get() + " (" + config.configKey("issuer") + ")", false, null);
         }
         JsonNode endpoint = metadata.get("token_endpoint");
+        JsonNode aliases = metadata.get("mtls_endpoint_aliases");
+        if (config.clientAuthMethod().mutualTls() && aliases != null && aliases.isObject()
+                && aliases.get("token_endpoint") != null) {
+            // RFC 8705 §5: a client that authenticates with its certificate uses the mTLS alias when there is one
+            endpoint = aliases.get("token_endpoint");
+        }
         URI uri;
         try {
             uri = endpoint == null || !endpoint.isTextual() ? null : URI.create(endpoint.asText());

@@ -3,12 +3,14 @@ package dev.oauthfilter.jaxrs;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.RequestAuthorization;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenExchange;
 import dev.oauthfilter.TokenProvider;
 
 import com.nimbusds.jwt.JWTParser;
 
+import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,11 +58,40 @@ public final class PropagatingTokenProvider implements TokenProvider {
     }
 
     @Override
-    public AccessToken token() {
-        Optional<String> incoming = IncomingAuthorization.current()
+    public RequestAuthorization authorization(String method, URI target) {
+        // the fallback's token may be DPoP-bound: its provider makes the proof
+        return incoming().isEmpty() && fallback != null ? fallback.authorization(method, target)
+                : RequestAuthorization.of(token(), null);
+    }
+
+    @Override
+    public boolean dpopNonce(URI target, String nonce) {
+        return fallback != null && fallback.dpopNonce(target, nonce);
+    }
+
+    /**
+     * A refused exchanged token is dropped from the exchange's cache, so that the next call exchanges again; a
+     * refused fallback token goes to its provider; a forwarded token is the caller's: nothing to drop.
+     */
+    @Override
+    public boolean invalidate(AccessToken rejected) {
+        Optional<String> incoming = incoming();
+        if (incoming.isPresent()) {
+            return exchange != null && exchange.invalidate(incoming.get(), rejected);
+        }
+        return fallback != null && fallback.invalidate(rejected);
+    }
+
+    private static Optional<String> incoming() {
+        return IncomingAuthorization.current()
                 .filter(header -> header.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(header -> header.substring(BEARER.length()).trim())
                 .filter(token -> !token.isEmpty());
+    }
+
+    @Override
+    public AccessToken token() {
+        Optional<String> incoming = incoming();
         if (incoming.isPresent() && exchange != null) {
             return exchange.exchange(incoming.get());
         }

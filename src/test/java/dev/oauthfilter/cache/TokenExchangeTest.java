@@ -156,6 +156,23 @@ class TokenExchangeTest {
     }
 
     @Test
+    void aRefusedExchangedTokenIsDroppedUnlessItWasJustIssued() {
+        TokenExchange exchange = exchange(3600);
+        AccessToken first = exchange.exchange(SUBJECT);
+
+        assertThat(exchange.invalidate(SUBJECT, first)).as("refused right after it was issued: kept").isFalse();
+        assertThat(exchange.exchange(SUBJECT)).isSameAs(first);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(exchange.invalidate(SUBJECT, first)).isTrue();
+        AccessToken second = exchange.exchange(SUBJECT);
+        assertThat(second).isNotSameAs(first);
+        assertThat(exchange.invalidate(SUBJECT, first)).as("no longer the cached one").isTrue();
+        assertThat(exchange.exchange(SUBJECT)).isSameAs(second);
+        assertThat(server.tokenRequestCount()).isEqualTo(2);
+    }
+
+    @Test
     void atMostAThousandIncomingTokensAreRemembered() {
         ExchangedTokens exchange = (ExchangedTokens) exchange(300);
         for (int i = 0; i < ExchangedTokens.MAX_ENTRIES + 50; i++) {
