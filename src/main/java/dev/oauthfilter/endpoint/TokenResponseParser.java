@@ -142,8 +142,11 @@ final class TokenResponseParser {
                 return "; check the client id and secret (" + key("client-id") + ", " + key("client-secret")
                         + ") and the authentication method (" + key("client-auth-method") + ")";
             case "unauthorized_client":
+                // Keycloak also answers a wrong secret with unauthorized_client: name both causes
                 return "; the authorization server does not allow client '" + config.clientId()
-                        + "' the client_credentials grant: check its registration there";
+                        + "' the client_credentials grant, or did not accept its credentials: check its registration"
+                        + " there (Keycloak: service accounts enabled) and " + config.configKey("client-secret")
+                        + " / " + config.configKey("client-auth-method");
             case "invalid_grant":
                 return "; the authorization server refused the client_credentials grant for client '"
                         + config.clientId() + "': check its registration and " + key("client-id");

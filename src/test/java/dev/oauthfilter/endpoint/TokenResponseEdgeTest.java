@@ -169,7 +169,8 @@ class TokenResponseEdgeTest {
     @Test
     void anUnauthorizedClientAndAnInvalidGrantNameTheClient() {
         assertThat(failure(Reply.json(400, "{\"error\":\"unauthorized_client\"}")).getMessage())
-                .contains("does not allow client 'edge-client' the client_credentials grant");
+                .contains("does not allow client 'edge-client' the client_credentials grant, or did not accept its"
+                        + " credentials").contains("oauth.client-secret");
 
         server.respond(r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
         TokenException e = catchThrowableOfType(TokenException.class, () -> request(config().build()));
