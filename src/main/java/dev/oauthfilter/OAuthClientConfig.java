@@ -386,31 +386,46 @@ public final class OAuthClientConfig {
         private Builder() {
         }
 
-        /** @param name the client name, used in messages and config keys; default {@value #DEFAULT_NAME} */
+        /**
+         * @param name the client name, used in messages and config keys; default {@value #DEFAULT_NAME}
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** @param tokenUrl any OAuth 2.0 token endpoint; wins over {@code serverUrl} and {@code oauthServerUrl} */
+        /**
+         * @param tokenUrl any OAuth 2.0 token endpoint; wins over {@code serverUrl} and {@code oauthServerUrl}
+         * @return this builder
+         */
         public Builder tokenUrl(URI tokenUrl) {
             this.tokenUrl = tokenUrl;
             return this;
         }
 
-        /** @param serverUrl the MCA authorization server URL; needs {@link #tenantId(String)} */
+        /**
+         * @param serverUrl the MCA authorization server URL; needs {@link #tenantId(String)}
+         * @return this builder
+         */
         public Builder serverUrl(URI serverUrl) {
             this.serverUrl = serverUrl;
             return this;
         }
 
-        /** @param tenantId the MCA tenant id (the seed SDK's {@code appId}) */
+        /**
+         * @param tenantId the MCA tenant id (the seed SDK's {@code appId})
+         * @return this builder
+         */
         public Builder tenantId(String tenantId) {
             this.tenantId = tenantId;
             return this;
         }
 
-        /** @param oauthServerUrl IBM App ID's {@code oauthServerUrl}; the token endpoint is {@code {it}/token} */
+        /**
+         * @param oauthServerUrl IBM App ID's {@code oauthServerUrl}; the token endpoint is {@code {it}/token}
+         * @return this builder
+         */
         public Builder oauthServerUrl(URI oauthServerUrl) {
             this.oauthServerUrl = oauthServerUrl;
             return this;
@@ -420,31 +435,44 @@ public final class OAuthClientConfig {
          * @param issuer an OpenID Connect / RFC 8414 issuer: the token endpoint is found in its metadata on first use
          *               ({@code {issuer}/.well-known/openid-configuration}, then
          *               {@code /.well-known/oauth-authorization-server{path}}); a {@link #tokenUrl(URI)} wins
+         * @return this builder
          */
         public Builder issuer(URI issuer) {
             this.issuer = issuer;
             return this;
         }
 
-        /** @param discoveryUrl the metadata document to read the token endpoint from, when it is elsewhere */
+        /**
+         * @param discoveryUrl the metadata document to read the token endpoint from, when it is elsewhere
+         * @return this builder
+         */
         public Builder discoveryUrl(URI discoveryUrl) {
             this.discoveryUrl = discoveryUrl;
             return this;
         }
 
-        /** @param clientId the client id */
+        /**
+         * @param clientId the client id
+         * @return this builder
+         */
         public Builder clientId(String clientId) {
             this.clientId = clientId;
             return this;
         }
 
-        /** @param clientSecret the client secret */
+        /**
+         * @param clientSecret the client secret
+         * @return this builder
+         */
         public Builder clientSecret(String clientSecret) {
             this.clientSecret = clientSecret == null ? null : Secret.of(clientSecret);
             return this;
         }
 
-        /** @param clientSecret the client secret */
+        /**
+         * @param clientSecret the client secret
+         * @return this builder
+         */
         public Builder clientSecret(Secret clientSecret) {
             this.clientSecret = clientSecret;
             return this;
@@ -453,6 +481,7 @@ public final class OAuthClientConfig {
         /**
          * @param file a file holding the client secret, read on every token request (a rotated secret is picked up
          *             without a restart); replaces a secret set before
+         * @return this builder
          */
         public Builder clientSecretFile(Path file) {
             if (file != null) {
@@ -464,13 +493,17 @@ public final class OAuthClientConfig {
         /**
          * @param key the client's private key (and certificate) for {@link ClientAuthMethod#PRIVATE_KEY_JWT} and
          *            {@link ClientAuthMethod#MCA_CERTIFICATE}
+         * @return this builder
          */
         public Builder clientKey(ClientKey key) {
             this.clientKey = key;
             return this;
         }
 
-        /** @param method how to authenticate; default {@link ClientAuthMethod#CLIENT_SECRET_BASIC} */
+        /**
+         * @param method how to authenticate; default {@link ClientAuthMethod#CLIENT_SECRET_BASIC}
+         * @return this builder
+         */
         public Builder clientAuthMethod(ClientAuthMethod method) {
             this.clientAuthMethod = method;
             this.authMethodSet = true;
@@ -485,6 +518,7 @@ public final class OAuthClientConfig {
          * {@link ClientAuthMethod#PRIVATE_KEY_JWT}; no secret or key of the client's own.
          *
          * @param file the file, e.g. {@code /var/run/secrets/tokens/oauth}
+         * @return this builder
          */
         public Builder clientAssertionFile(Path file) {
             this.clientAssertionFile = file;
@@ -496,67 +530,104 @@ public final class OAuthClientConfig {
             return clientAssertionFile != null && !authMethodSet ? ClientAuthMethod.PRIVATE_KEY_JWT : clientAuthMethod;
         }
 
-        /** @param scope space-separated scopes to request, or null */
+        /**
+         * @param scope space-separated scopes to request, or null
+         * @return this builder
+         */
         public Builder scope(String scope) {
             this.scope = blankToNull(scope);
             return this;
         }
 
-        /** @param audience the {@code audience} parameter (Auth0, Keycloak, ...), or null */
+        /**
+         * @param audience the {@code audience} parameter (Auth0, Keycloak, ...), or null
+         * @return this builder
+         */
         public Builder audience(String audience) {
             this.audience = blankToNull(audience);
             return this;
         }
 
-        /** @param resource an RFC 8707 {@code resource} indicator; may be called several times */
+        /**
+         * @param resource an RFC 8707 {@code resource} indicator; may be called several times
+         * @return this builder
+         */
         public Builder resource(String resource) {
             this.resources.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
-        /** @param name form parameter name; @param value its value: sent with every token request */
+        /**
+         * Adds a form parameter sent with every token request, for what the other settings do not cover; a parameter
+         * the library sets itself (e.g. {@code grant_type}, {@code scope}) is refused by {@link #build()}.
+         *
+         * @param name  the form parameter's name; a second call with the same name replaces the value
+         * @param value its value
+         * @return this builder
+         */
         public Builder extraParameter(String name, String value) {
             this.extraParameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** @param timeout TCP connect timeout; default 5 s */
+        /**
+         * @param timeout TCP connect timeout; default 5 s
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** @param timeout how long one token request waits for its response; default 10 s */
+        /**
+         * @param timeout how long one token request waits for its response; default 10 s
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = timeout;
             return this;
         }
 
-        /** @param timeout the longest a caller ever waits for a token, retries included; default 30 s */
+        /**
+         * @param timeout the longest a caller ever waits for a token, retries included; default 30 s
+         * @return this builder
+         */
         public Builder acquisitionTimeout(Duration timeout) {
             this.acquisitionTimeout = timeout;
             return this;
         }
 
-        /** @param refreshBefore start refreshing this long before expiry (at most half the lifetime); 60 s */
+        /**
+         * @param refreshBefore start refreshing this long before expiry (at most half the lifetime); 60 s
+         * @return this builder
+         */
         public Builder refreshBefore(Duration refreshBefore) {
             this.refreshBefore = refreshBefore;
             return this;
         }
 
-        /** @param lifetime assumed when the server gives no {@code expires_in} and no JWT {@code exp}; 5 min */
+        /**
+         * @param lifetime assumed when the server gives no {@code expires_in} and no JWT {@code exp}; 5 min
+         * @return this builder
+         */
         public Builder defaultLifetime(Duration lifetime) {
             this.defaultLifetime = lifetime;
             return this;
         }
 
-        /** @param attempts token requests per acquisition on transient failures; default 3 */
+        /**
+         * @param attempts token requests per acquisition on transient failures; default 3
+         * @return this builder
+         */
         public Builder maxAttempts(int attempts) {
             this.maxAttempts = attempts;
             return this;
         }
 
-        /** @param backoff first delay between attempts, doubled each time with jitter; default 200 ms */
+        /**
+         * @param backoff first delay between attempts, doubled each time with jitter; default 200 ms
+         * @return this builder
+         */
         public Builder retryBackoff(Duration backoff) {
             this.retryBackoff = backoff;
             return this;
@@ -565,6 +636,7 @@ public final class OAuthClientConfig {
         /**
          * @param cooldown after a failed token request, how long callers that have no valid token get the same
          *                 failure at once instead of a new request (longer if the server sent Retry-After); 2 s
+         * @return this builder
          */
         public Builder failureCooldown(Duration cooldown) {
             this.failureCooldown = cooldown;
@@ -574,6 +646,7 @@ public final class OAuthClientConfig {
         /**
          * @param limit the longest {@code Retry-After} (from a 429 or 5xx of the token endpoint) that is honoured,
          *              for the cooldown, the retry backoff and the background refresh; 5 minutes
+         * @return this builder
          */
         public Builder maxRetryAfter(Duration limit) {
             this.maxRetryAfter = limit;
@@ -584,6 +657,7 @@ public final class OAuthClientConfig {
          * @param target a host ({@code api.example.com}), a wildcard ({@code *.example.com}) or a base URI
          *               ({@code https://api.example.com/notes}) the token may be sent to; once one is given, requests
          *               to anywhere else get no token
+         * @return this builder
          */
         public Builder allowedHost(String target) {
             this.allowedHosts.add(Objects.requireNonNull(target, "target").strip());
@@ -593,6 +667,7 @@ public final class OAuthClientConfig {
         /**
          * @param retry whether a 401 answer makes the filter invalidate the token, get a new one and replay the
          *              request once (idempotent methods with a replayable entity only); default true
+         * @return this builder
          */
         public Builder retryOnUnauthorized(boolean retry) {
             this.retryOnUnauthorized = retry;
@@ -603,6 +678,7 @@ public final class OAuthClientConfig {
          * @param context the TLS context for the token endpoint, e.g. one trusting a private CA; default the JVM's
          *                ({@code SSLContext.getDefault()}; note that in Open Liberty with {@code transportSecurity-1.0}
          *                that is the JDK's, not Liberty's {@code defaultSSLConfig})
+         * @return this builder
          */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
@@ -614,19 +690,26 @@ public final class OAuthClientConfig {
          *             generated in memory for each token source; token requests and every request the filter
          *             authorises carry a proof, and a server's nonce is honoured. Programmatic callers use
          *             {@link TokenProvider#authorization(String, URI)}, which gives both headers.
+         * @return this builder
          */
         public Builder dpop(boolean dpop) {
             this.dpop = dpop;
             return this;
         }
 
-        /** @param size how many clients' tokens the shared cache keeps; default 100 */
+        /**
+         * @param size how many clients' tokens the shared cache keeps; default 100
+         * @return this builder
+         */
         public Builder cacheSize(int size) {
             this.cacheSize = size;
             return this;
         }
 
-        /** @param allow accept a plain-{@code http} token endpoint on a non-loopback host; default false */
+        /**
+         * @param allow accept a plain-{@code http} token endpoint on a non-loopback host; default false
+         * @return this builder
+         */
         public Builder allowInsecureHttp(boolean allow) {
             this.allowInsecureHttp = allow;
             return this;

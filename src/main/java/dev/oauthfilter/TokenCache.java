@@ -253,7 +253,10 @@ public final class TokenCache implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param clock decides when tokens are stale or expired; default the system UTC clock */
+        /**
+         * @param clock decides when tokens are stale or expired; default the system UTC clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -262,13 +265,17 @@ public final class TokenCache implements AutoCloseable {
         /**
          * @param executor runs token requests; default the container's {@code DefaultManagedExecutorService} when
          *                 there is one, else a pool of daemon threads
+         * @return this builder
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** @param capacity how many clients' tokens to keep; default 100 */
+        /**
+         * @param capacity how many clients' tokens to keep; default 100
+         * @return this builder
+         */
         public Builder capacity(int capacity) {
             if (capacity < 1) {
                 throw TokenException.builder(ErrorCode.INVALID_SETTING)

@@ -23,13 +23,21 @@ public class TokenException extends RuntimeException {
 
     private static final int MAX_SERVER_TEXT = 200;
 
+    /** The stable code. */
     private final ErrorCode errorCode;
+    /** What went wrong and what to check, without the code and client name that the message adds. */
     private final String detail;
+    /** The configured client's name, or null when not known. */
     private final String clientName;
+    /** The OAuth {@code error} the token endpoint sent, control characters replaced and capped, or null. */
     private final String oauthError;
+    /** The OAuth {@code error_description}, control characters replaced and capped, or null. */
     private final String oauthErrorDescription;
+    /** The token endpoint's HTTP status, or 0 when there was no answer. */
     private final int httpStatus;
+    /** Whether the same request may succeed later. */
     private final boolean retryable;
+    /** The delay the token endpoint asked for ({@code Retry-After}), or null. */
     private final Duration retryAfter;
 
     private TokenException(Builder builder) {
@@ -148,13 +156,19 @@ public class TokenException extends RuntimeException {
             return this;
         }
 
-        /** @param message what went wrong and what to check; never a secret, a token or a raw body */
+        /**
+         * @param message what went wrong and what to check; never a secret, a token or a raw body
+         * @return this builder
+         */
         public Builder message(String message) {
             this.message = Objects.requireNonNull(message, "message");
             return this;
         }
 
-        /** @param clientName the configured client name */
+        /**
+         * @param clientName the configured client name
+         * @return this builder
+         */
         public Builder clientName(String clientName) {
             this.clientName = clientName;
             return this;
@@ -163,6 +177,7 @@ public class TokenException extends RuntimeException {
         /**
          * @param error       the OAuth {@code error}, or null
          * @param description the OAuth {@code error_description}, or null
+         * @return this builder
          */
         public Builder oauthError(String error, String description) {
             this.oauthError = serverText(error);
@@ -170,25 +185,37 @@ public class TokenException extends RuntimeException {
             return this;
         }
 
-        /** @param status the HTTP status of the token endpoint's answer */
+        /**
+         * @param status the HTTP status of the token endpoint's answer
+         * @return this builder
+         */
         public Builder httpStatus(int status) {
             this.httpStatus = status;
             return this;
         }
 
-        /** @param retryable whether retrying can help */
+        /**
+         * @param retryable whether retrying can help
+         * @return this builder
+         */
         public Builder retryable(boolean retryable) {
             this.retryable = retryable;
             return this;
         }
 
-        /** @param retryAfter the delay the server asked for, or null */
+        /**
+         * @param retryAfter the delay the server asked for, or null
+         * @return this builder
+         */
         public Builder retryAfter(Duration retryAfter) {
             this.retryAfter = retryAfter;
             return this;
         }
 
-        /** @param cause the underlying failure; must not carry a secret or token in its message */
+        /**
+         * @param cause the underlying failure; must not carry a secret or token in its message
+         * @return this builder
+         */
         public Builder cause(Throwable cause) {
             this.cause = cause;
             return this;
