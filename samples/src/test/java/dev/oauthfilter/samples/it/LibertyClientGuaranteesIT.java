@@ -141,6 +141,14 @@ class LibertyClientGuaranteesIT {
         assertThat(single("inherited-create")).as("a POST inherited from the generic interface").isEqualTo(replayToken);
     }
 
+    @Test
+    void aDPoPClientSendsAProofOfItsOwnWithEveryRequestAndTakesAServicesNonce() {
+        assertThat(probe("/call/dpop/liberty", null)).as("two calls through a RESTEasy Rest Client")
+                .isEqualTo("status:200 status:200");
+        assertThat(probe("/dpop/received/liberty", null)).as("what the service saw")
+                .isEqualTo("nonce-challenge,ok,ok");
+    }
+
     private static String single(String id) {
         List<String> received = received(id);
         assertThat(received).as(id).hasSize(1).doesNotContain("none");

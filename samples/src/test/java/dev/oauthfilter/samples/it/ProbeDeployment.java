@@ -39,7 +39,13 @@ final class ProbeDeployment {
                 "oauth.propagated-fallback.token-url=" + SAMPLE + "/demo-as/oauth/token",
                 "oauth.propagated-fallback.client-id=probe-backend",
                 "oauth.propagated-fallback.client-secret=${demo.client.secret}",
-                "probe-notes/mp-rest/url=" + SAMPLE);
+                "probe-notes/mp-rest/url=" + SAMPLE,
+                // a DPoP client of the probe's own DPoP token endpoint
+                "oauth.dpop.token-url=http://localhost:${http.port}/" + name + "/probe/dpop/token",
+                "oauth.dpop.client-id=probe-dpop",
+                "oauth.dpop.client-secret=probe-dpop-test-only-secret",
+                "oauth.dpop.dpop=true",
+                "oauth.dpop.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/dpop");
         File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage(ProbeApplication.class.getPackage())

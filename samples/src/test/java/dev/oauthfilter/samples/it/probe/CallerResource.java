@@ -102,6 +102,25 @@ public class CallerResource {
         }
     }
 
+    /**
+     * Calls the DPoP service twice through a Rest Client of the {@code dpop} client: the first call is asked for a
+     * nonce (the filter sends it once more with one), the second carries it from the start.
+     */
+    @GET
+    @Path("/dpop/{id}")
+    public String dpop(@PathParam("id") String id) {
+        DPoPServiceApi api = RestClientBuilder.newBuilder().baseUri(base()).build(DPoPServiceApi.class);
+        try {
+            return String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id)));
+        } finally {
+            try {
+                ((AutoCloseable) api).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Seconds since the youngest of the two clients' tokens was issued (the 401 replay drops only older ones). */
     @GET
     @Path("/token-age")
