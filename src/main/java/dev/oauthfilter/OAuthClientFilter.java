@@ -216,7 +216,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
                 RequestResender.Answer answer = followRedirects(request, status,
                         response.getHeaderString(HttpHeaders.LOCATION), null, sent,
-                        credentials(sent, request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+                        credentials(sent, sentAuthorization(request)));
                 if (answer != null && answer.status() == 401 && answer.authorized() && sent != null) {
                     // the client's token, refused after a same-origin redirect: as if the first answer was the 401
                     replayAfterUnauthorized(request, response, sent, answer);
@@ -284,15 +284,22 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
     }
 
     /**
-     * The credentials a request sent again carries, made for its method and target: the client's (with a new DPoP
-     * proof for each request when its token is DPoP-bound), else the application's own {@code Authorization}.
+     * The credentials a request sent again carries, made for its method and target: for a DPoP-bound token of the
+     * client, its token with a new proof for each request; else the given headers as they are (the Bearer token or
+     * the application's own {@code Authorization} that the request carried, or the replay's new token).
      */
-    private static Credentials credentials(Sent sent, String authorization) {
-        if (sent != null) {
+    private static Credentials credentials(Sent sent, Map<String, String> headers) {
+        if (sent != null && sent.token.isDPoP()) {
             TokenProvider provider = sent.provider;
             return (method, target) -> provider.authorization(method, target).headers();
         }
-        return authorization == null ? null : (method, target) -> Map.of(HttpHeaders.AUTHORIZATION, authorization);
+        return headers == null ? null : (method, target) -> headers;
+    }
+
+    /** The {@code Authorization} header the request left with, if any. */
+    private static Map<String, String> sentAuthorization(ClientRequestContext request) {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        return authorization == null ? null : Map.of(HttpHeaders.AUTHORIZATION, authorization);
     }
 
     /** The headers that authorise one request sent again. */
@@ -320,9 +327,9 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
                 + " once with a new token");
         RequestResender.Answer answer;
+        Map<String, String> authorization;
         try {
-            Map<String, String> authorization = provider.authorization(request.getMethod(), request.getUri())
-                    .headers();
+            authorization = provider.authorization(request.getMethod(), request.getUri()).headers();
             // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
             answer = RequestResender.send(request, request.getUri(), request.getMethod(), true, true, authorization);
         } catch (RuntimeException e) {
@@ -337,7 +344,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         }
         if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
             answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
-                    credentials(sent, null));
+                    credentials(sent, authorization));
         }
         answer.replace(response);
     }
