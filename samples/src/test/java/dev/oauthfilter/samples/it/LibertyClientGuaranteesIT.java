@@ -149,6 +149,20 @@ class LibertyClientGuaranteesIT {
                 .isEqualTo("nonce-challenge,ok,ok");
     }
 
+    @Test
+    void aPropagatingClientExchangesTheCallersTokenOnceAndSendsTheExchangedOne() {
+        String caller = "Bearer caller-token-" + System.nanoTime();
+
+        assertThat(probe("/call/exchange/exchanged", caller)).as("two calls through a RESTEasy Rest Client")
+                .isEqualTo("status:200 status:200");
+        List<String> received = received("/exchange/received/exchanged");
+        assertThat(received).hasSize(2).allSatisfy(header -> assertThat(header)
+                .startsWith("Bearer exchanged-for-probe-service-").isNotEqualTo(caller));
+        assertThat(received.get(1)).as("the same exchanged token, cached").isEqualTo(received.get(0));
+        assertThat(probe("/exchange/exchanges/" + caller.substring("Bearer ".length()), null))
+                .as("exchanges of the caller's token").isEqualTo("1");
+    }
+
     private static String single(String id) {
         List<String> received = received(id);
         assertThat(received).as(id).hasSize(1).doesNotContain("none");
@@ -156,7 +170,7 @@ class LibertyClientGuaranteesIT {
     }
 
     private static List<String> received(String id) {
-        String body = probe("/target/received/" + id, null);
+        String body = probe(id.startsWith("/") ? id : "/target/received/" + id, null);
         return body.isEmpty() ? List.of() : List.of(body.split(","));
     }
 

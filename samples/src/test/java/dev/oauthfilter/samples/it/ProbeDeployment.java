@@ -45,7 +45,15 @@ final class ProbeDeployment {
                 "oauth.dpop.client-id=probe-dpop",
                 "oauth.dpop.client-secret=probe-dpop-test-only-secret",
                 "oauth.dpop.dpop=true",
-                "oauth.dpop.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/dpop");
+                "oauth.dpop.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/dpop",
+                // a propagating client that exchanges the caller's token at the probe's token-exchange endpoint
+                "oauth.exchanging.propagate=true",
+                "oauth.exchanging.propagate-exchange=true",
+                "oauth.exchanging.token-url=http://localhost:${http.port}/" + name + "/probe/exchange/token",
+                "oauth.exchanging.client-id=probe-exchanger",
+                "oauth.exchanging.client-secret=probe-exchanger-test-only-secret",
+                "oauth.exchanging.audience=probe-service",
+                "oauth.exchanging.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/exchange");
         File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage(ProbeApplication.class.getPackage())

@@ -121,6 +121,25 @@ public class CallerResource {
         }
     }
 
+    /**
+     * Calls the exchange probe's service twice through a Rest Client of the {@code exchanging} client, which exchanges
+     * the caller's token (this request's {@code Authorization}) instead of forwarding it.
+     */
+    @GET
+    @Path("/exchange/{id}")
+    public String exchange(@PathParam("id") String id) {
+        ExchangingApi api = RestClientBuilder.newBuilder().baseUri(base()).build(ExchangingApi.class);
+        try {
+            return String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id)));
+        } finally {
+            try {
+                ((AutoCloseable) api).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Seconds since the youngest of the two clients' tokens was issued (the 401 replay drops only older ones). */
     @GET
     @Path("/token-age")
