@@ -85,14 +85,23 @@ public class CallerResource {
     @GET
     @Path("/inherited/{id}")
     public String inherited(@PathParam("id") String id) {
-        ReplayRecordingApi api = RestClientBuilder.newBuilder().baseUri(base()).build(ReplayRecordingApi.class);
+        return withRestClient(ReplayRecordingApi.class, api -> String.join(" ",
+                outcome(() -> api.read(id + "-read")),
+                outcome(() -> api.create(id + "-create", "an invoice")),
+                outcome(() -> api.readOwn(id + "-own")),
+                withJaxRsClient(replayTokens, target -> target.path("target/record/" + id + "-replay").request().get()),
+                withJaxRsClient(tokens, target -> target.path("target/record/" + id + "-default").request().get())));
+    }
+
+    /** Builds a Rest Client of {@code type} for this application, makes the calls, and closes it. */
+    private <T> String withRestClient(Class<T> type, Function<T, String> calls) {
+        return withRestClient(type, false, calls);
+    }
+
+    private <T> String withRestClient(Class<T> type, boolean followRedirects, Function<T, String> calls) {
+        T api = RestClientBuilder.newBuilder().baseUri(base()).followRedirects(followRedirects).build(type);
         try {
-            return String.join(" ",
-                    outcome(() -> api.read(id + "-read")),
-                    outcome(() -> api.create(id + "-create", "an invoice")),
-                    outcome(() -> api.readOwn(id + "-own")),
-                    withJaxRsClient(replayTokens, target -> target.path("target/record/" + id + "-replay").request().get()),
-                    withJaxRsClient(tokens, target -> target.path("target/record/" + id + "-default").request().get()));
+            return calls.apply(api);
         } finally {
             try {
                 ((AutoCloseable) api).close();
@@ -109,16 +118,8 @@ public class CallerResource {
     @GET
     @Path("/dpop/{id}")
     public String dpop(@PathParam("id") String id) {
-        DPoPServiceApi api = RestClientBuilder.newBuilder().baseUri(base()).build(DPoPServiceApi.class);
-        try {
-            return String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id)));
-        } finally {
-            try {
-                ((AutoCloseable) api).close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return withRestClient(DPoPServiceApi.class,
+                api -> String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id))));
     }
 
     /**
@@ -128,16 +129,8 @@ public class CallerResource {
     @GET
     @Path("/exchange/{id}")
     public String exchange(@PathParam("id") String id) {
-        ExchangingApi api = RestClientBuilder.newBuilder().baseUri(base()).build(ExchangingApi.class);
-        try {
-            return String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id)));
-        } finally {
-            try {
-                ((AutoCloseable) api).close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return withRestClient(ExchangingApi.class,
+                api -> String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id))));
     }
 
     /** Seconds since the youngest of the two clients' tokens was issued (the 401 replay drops only older ones). */
@@ -173,17 +166,7 @@ public class CallerResource {
 
     /** A Rest Client built for one call, as an application does with {@code RestClientBuilder}, and closed after. */
     private String withRestClient(boolean followRedirects, Function<TargetApi, Response> call) {
-        TargetApi api = RestClientBuilder.newBuilder().baseUri(base()).followRedirects(followRedirects)
-                .build(TargetApi.class);
-        try {
-            return outcome(() -> call.apply(api));
-        } finally {
-            try {
-                ((AutoCloseable) api).close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return withRestClient(TargetApi.class, followRedirects, api -> outcome(() -> call.apply(api)));
     }
 
     private String withJaxRsClient(TokenProvider provider,
