@@ -33,13 +33,18 @@ final class KeycloakProcess {
 
     private final Process process;
     private final URI baseUri;
+    private final URI httpsBaseUri;
+    private final KeycloakTls tls;
     private final Duration startup;
     private final Thread stopOnExit;
     private final Path pidFile;
 
-    private KeycloakProcess(Process process, URI baseUri, Duration startup, Thread stopOnExit, Path pidFile) {
+    private KeycloakProcess(Process process, URI baseUri, URI httpsBaseUri, KeycloakTls tls, Duration startup,
+                            Thread stopOnExit, Path pidFile) {
         this.process = process;
         this.baseUri = baseUri;
+        this.httpsBaseUri = httpsBaseUri;
+        this.tls = tls;
         this.startup = startup;
         this.stopOnExit = stopOnExit;
         this.pidFile = pidFile;
@@ -53,11 +58,12 @@ final class KeycloakProcess {
     static KeycloakProcess start(KeycloakSettings settings) {
         stopLeftOver(settings);
         prepareData(settings);
+        KeycloakTls tls = KeycloakTls.create(settings.home().resolveSibling("tls"));
         long began = System.nanoTime();
-        // held until Keycloak is up (it binds with SO_REUSEADDR as well), so that no other process takes the port
-        try (ReservedPort port = new ReservedPort()) {
+        // held until Keycloak is up (it binds with SO_REUSEADDR as well), so that no other process takes the ports
+        try (ReservedPort port = new ReservedPort(); ReservedPort httpsPort = new ReservedPort()) {
             URI baseUri = URI.create("http://127.0.0.1:" + port.port());
-            Process process = launch(settings, port.port());
+            Process process = launch(settings, port.port(), httpsPort.port(), tls);
             Thread stopOnExit = new Thread(() -> stopTree(process.toHandle()), "keycloak-stop-on-exit");
             Runtime.getRuntime().addShutdownHook(stopOnExit);
             try {
@@ -67,7 +73,8 @@ final class KeycloakProcess {
                 stop(process, stopOnExit, settings.pidFile());
                 throw e;
             }
-            return new KeycloakProcess(process, baseUri, Duration.ofNanos(System.nanoTime() - began), stopOnExit,
+            return new KeycloakProcess(process, baseUri, URI.create("https://127.0.0.1:" + httpsPort.port()), tls,
+                    Duration.ofNanos(System.nanoTime() - began), stopOnExit,
                     settings.pidFile());
         }
     }
@@ -75,6 +82,16 @@ final class KeycloakProcess {
     /** @return {@code http://127.0.0.1:<port>} */
     URI baseUri() {
         return baseUri;
+    }
+
+    /** @return {@code https://127.0.0.1:<port>}: the listener that asks for a client certificate (mutual TLS) */
+    URI httpsBaseUri() {
+        return httpsBaseUri;
+    }
+
+    /** @return the certificates of the HTTPS listener */
+    KeycloakTls tls() {
+        return tls;
     }
 
     /** @return from launch until the realm was served */
@@ -121,9 +138,16 @@ final class KeycloakProcess {
         }
     }
 
-    private static Process launch(KeycloakSettings settings, int port) {
+    // HTTPS beside HTTP: "request" asks every TLS client for a certificate and checks one that is presented against
+    // the trusted client certificates, which tls_client_auth and certificate-bound tokens (RFC 8705) need.
+    // The preview features let a client authenticate with a Kubernetes service-account token (workload identity).
+    private static Process launch(KeycloakSettings settings, int port, int httpsPort, KeycloakTls tls) {
         List<String> command = List.of(settings.home().resolve("bin/kc.sh").toString(), "start-dev",
-                "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm");
+                "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm",
+                "--https-port=" + httpsPort, "--https-key-store-file=" + tls.serverKeyStore(),
+                "--https-key-store-password=" + KeycloakTls.PASSWORD, "--https-client-auth=request",
+                "--truststore-paths=" + tls.trustedClients(),
+                "--features=client-auth-federated,kubernetes-service-accounts");
         ProcessBuilder builder = new ProcessBuilder(command).directory(settings.home().toFile())
                 .redirectErrorStream(true).redirectOutput(settings.log().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -64,6 +64,29 @@ public final class KeycloakServer implements BeforeAllCallback {
         return oidc("token");
     }
 
+    /**
+     * @return the realm's issuer on the HTTPS listener, which asks for a client certificate (mutual TLS; dev mode
+     *         names the issuer after the URL it is reached by)
+     */
+    public URI httpsIssuer() {
+        return running().httpsBaseUri().resolve("/realms/" + KeycloakSettings.REALM);
+    }
+
+    /** @return the realm's token endpoint on the HTTPS listener */
+    public URI httpsTokenEndpoint() {
+        return URI.create(httpsIssuer() + "/protocol/openid-connect/token");
+    }
+
+    /** @return the realm's userinfo endpoint on the HTTPS listener */
+    public URI httpsUserinfoEndpoint() {
+        return URI.create(httpsIssuer() + "/protocol/openid-connect/userinfo");
+    }
+
+    /** @return the certificates of the HTTPS listener: its trust store, the trusted client's key store */
+    public KeycloakTls tls() {
+        return running().tls();
+    }
+
     /** @return the realm's userinfo endpoint: it answers 200 to a valid token with scope {@code openid} only */
     public URI userinfoEndpoint() {
         return oidc("userinfo");
@@ -87,8 +110,24 @@ public final class KeycloakServer implements BeforeAllCallback {
      *         {@code azp}, {@code scope}, {@code exp}...)
      */
     public Map<String, Object> introspect(String token, String clientId, String clientSecret) {
+        return introspect(http, introspectionEndpoint(), token, clientId, clientSecret);
+    }
+
+    /**
+     * Like {@link #introspect(String, String, String)}, on the HTTPS listener: a token Keycloak issued there names
+     * that listener's issuer, and Keycloak's introspection answers {@code active: false} anywhere else.
+     */
+    public Map<String, Object> httpsIntrospect(String token, String clientId, String clientSecret) {
+        HttpClient overTls = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(tls().context(null)).build();
+        return introspect(overTls, URI.create(httpsIssuer() + "/protocol/openid-connect/token/introspect"), token,
+                clientId, clientSecret);
+    }
+
+    private static Map<String, Object> introspect(HttpClient http, URI endpoint, String token, String clientId,
+                                                  String clientSecret) {
         String credentials = form(clientId) + ":" + form(clientSecret);
-        HttpRequest request = HttpRequest.newBuilder(introspectionEndpoint()).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
