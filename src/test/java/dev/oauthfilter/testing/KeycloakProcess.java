@@ -140,14 +140,16 @@ final class KeycloakProcess {
 
     // HTTPS beside HTTP: "request" asks every TLS client for a certificate and checks one that is presented against
     // the trusted client certificates, which tls_client_auth and certificate-bound tokens (RFC 8705) need.
-    // The preview features let a client authenticate with a Kubernetes service-account token (workload identity).
+    // The preview feature lets a client authenticate with a JWT another issuer gave it (workload identity).
     private static Process launch(KeycloakSettings settings, int port, int httpsPort, KeycloakTls tls) {
         List<String> command = List.of(settings.home().resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm",
                 "--https-port=" + httpsPort, "--https-key-store-file=" + tls.serverKeyStore(),
                 "--https-key-store-password=" + KeycloakTls.PASSWORD, "--https-client-auth=request",
                 "--truststore-paths=" + tls.trustedClients(),
-                "--features=client-auth-federated,kubernetes-service-accounts");
+                "--features=client-auth-federated",
+                // why Keycloak refused a client (invalid_client says nothing more) goes to the log at DEBUG
+                "--log-level=info,org.keycloak.authentication.authenticators.client:debug");
         ProcessBuilder builder = new ProcessBuilder(command).directory(settings.home().toFile())
                 .redirectErrorStream(true).redirectOutput(settings.log().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

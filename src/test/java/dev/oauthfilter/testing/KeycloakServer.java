@@ -146,6 +146,55 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
     }
 
+    /**
+     * Adds to the test realm through Keycloak's admin REST API, for what a test cannot write in the realm file (a
+     * setting that names a port of its own, say): {@code POST /admin/realms/oauth-filter/<path>} with {@code json}.
+     * Something with the same name already there (a second class of the same run) is left as it is.
+     *
+     * @param path e.g. {@code clients} or {@code identity-provider/instances}
+     * @throws IllegalStateException when Keycloak answers anything but 201 or 409
+     */
+    public void create(String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(running().baseUri().resolve("/admin/realms/"
+                        + KeycloakSettings.REALM + "/" + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> response = send(http, request);
+        if (response.statusCode() != 201 && response.statusCode() != 409) {
+            throw new IllegalStateException("creating " + path + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    private String adminToken() {
+        HttpRequest request = HttpRequest.newBuilder(running().baseUri()
+                        .resolve("/realms/master/protocol/openid-connect/token")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username="
+                        + form(KeycloakSettings.ADMIN_USER) + "&password=" + form(KeycloakSettings.ADMIN_PASSWORD)))
+                .build();
+        HttpResponse<String> response = send(http, request);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the admin token request answered HTTP " + response.statusCode());
+        }
+        try {
+            return (String) JSON.readValue(response.body(), Map.class).get("access_token");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private URI oidc(String endpoint) {
         return URI.create(issuer() + "/protocol/openid-connect/" + endpoint);
     }
