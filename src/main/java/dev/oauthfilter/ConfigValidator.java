@@ -1,6 +1,10 @@
 package dev.oauthfilter;
 
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -161,6 +165,43 @@ final class ConfigValidator {
                 throw fail(ErrorCode.INVALID_SETTING, "extra parameter '" + parameter
                         + "' is not allowed: the library sets it from its own setting");
             }
+        }
+    }
+
+    /**
+     * A configured DPoP key must be EC P-256 (ES256, what servers are sure to accept) with a certificate of the same
+     * key: the proofs carry the public key, which a private key alone does not give.
+     */
+    void dpopKey(ClientKey key) {
+        if (key == null) {
+            return;
+        }
+        if (!(key.privateKey() instanceof ECPrivateKey)
+                || ((ECPrivateKey) key.privateKey()).getParams().getCurve().getField().getFieldSize() != 256) {
+            throw fail(ErrorCode.INVALID_SETTING, key("dpop-key-store") + ": the DPoP key must be an EC P-256 key"
+                    + " (ES256), not " + key.privateKey().getAlgorithm());
+        }
+        if (key.certificateChain().isEmpty()
+                || !(key.certificateChain().get(0).getPublicKey() instanceof ECPublicKey)
+                || !pairs(key)) {
+            throw fail(ErrorCode.INVALID_SETTING, key("dpop-key-store") + ": the DPoP key needs the certificate of"
+                    + " its public key (a key store entry, or " + key("dpop-certificate-file") + ")");
+        }
+    }
+
+    private static boolean pairs(ClientKey key) {
+        try {
+            byte[] probe = "oauth-filter DPoP key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(key.privateKey());
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(key.certificateChain().get(0).getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

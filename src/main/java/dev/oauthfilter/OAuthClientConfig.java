@@ -52,6 +52,7 @@ public final class OAuthClientConfig {
     private final SSLContext sslContext;
     private final boolean retryOnUnauthorized;
     private final boolean dpop;
+    private final ClientKey dpopKey;
     private final int cacheSize;
     private final List<Object> cacheKey;
     private final List<Object> sourceKey;
@@ -77,11 +78,13 @@ public final class OAuthClientConfig {
         this.allowedHosts = new AllowedHosts(b.allowedHosts);
         this.sslContext = b.sslContext;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
-        this.dpop = b.dpop;
+        this.dpop = b.dpop || b.dpopKey != null;
+        this.dpopKey = b.dpopKey;
         this.cacheSize = b.cacheSize;
         this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
                 Optional.ofNullable(clientKey), Optional.ofNullable(clientAssertionFile), clientAuthMethod,
-                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters, dpop);
+                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters, dpop,
+                Optional.ofNullable(dpopKey));
         this.sourceKey = List.of(cacheKey, Optional.ofNullable(issuer), Optional.ofNullable(discoveryUrl),
                 allowInsecureHttp, Optional.ofNullable(sslContext), timing.values());
     }
@@ -255,6 +258,14 @@ public final class OAuthClientConfig {
         return dpop;
     }
 
+    /**
+     * @return the DPoP key configured for this client (its private key and the certificate that carries its public
+     *         key); empty when each token source generates its own in memory
+     */
+    public Optional<ClientKey> dpopKey() {
+        return Optional.ofNullable(dpopKey);
+    }
+
     /** @return the number of clients whose tokens the shared cache keeps (the largest configured wins) */
     public int cacheSize() {
         return cacheSize;
@@ -303,7 +314,7 @@ public final class OAuthClientConfig {
                 + ", clientAuthMethod="
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
-                + (resources.isEmpty() ? "" : ", resources=" + resources) + (dpop ? ", dpop" : "")
+                + (resources.isEmpty() ? "" : ", resources=" + resources) + (dpop ? ", dpop" + (dpopKey == null ? "" : "=" + dpopKey) : "")
                 + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
                 + (allowedHosts.entries().isEmpty() ? "" : ", allowedHosts=" + allowedHosts.entries()) + "]";
     }
@@ -379,6 +390,7 @@ public final class OAuthClientConfig {
         private final List<String> allowedHosts = new ArrayList<>();
         private boolean retryOnUnauthorized = true;
         private boolean dpop;
+        private ClientKey dpopKey;
         private SSLContext sslContext;
         private int cacheSize = 100;
         private boolean allowInsecureHttp;
@@ -698,6 +710,20 @@ public final class OAuthClientConfig {
         }
 
         /**
+         * Binds tokens with DPoP to this key instead of one generated per token source (implies {@link #dpop(boolean)
+         * dpop(true)}): every replica of an application that holds the same key can use the same token, which is what
+         * lets a fleet share DPoP-bound tokens ({@link TokenCache.Builder#sharedVia}).
+         *
+         * @param key an EC P-256 key (ES256) with its certificate, from which the proofs take the public key, e.g.
+         *            {@code ClientKey.fromKeyStore(path, password, alias, "PKCS12")}
+         * @return this builder
+         */
+        public Builder dpopKey(ClientKey key) {
+            this.dpopKey = key;
+            return this;
+        }
+
+        /**
          * @param size how many clients' tokens the shared cache keeps; default 100
          * @return this builder
          */
@@ -746,6 +772,7 @@ public final class OAuthClientConfig {
             validator.atLeastOne(maxAttempts, "max-attempts");
             validator.atLeastOne(cacheSize, "cache-size");
             validator.extraParameters(extraParameters.keySet());
+            validator.dpopKey(dpopKey);
             return new OAuthClientConfig(this, layout, endpoint);
         }
 

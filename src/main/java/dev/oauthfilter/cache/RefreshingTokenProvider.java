@@ -110,8 +110,10 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
         this.config = config;
         this.proofs = proofs;
         TokenSource retrying = new RetryingTokenSource(config, source, () -> events);
-        Optional<TokenSeal> seal = store == null || proofs != null ? Optional.empty() : TokenSeal.of(config);
-        if (store != null && proofs != null) {
+        // a token bound to a key this replica generated is of no use to another; one bound to a configured key is
+        boolean ownKey = proofs != null && config.dpopKey().isEmpty();
+        Optional<TokenSeal> seal = store == null || ownKey ? Optional.empty() : TokenSeal.of(config);
+        if (store != null && ownKey) {
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: they are"
                     + " bound to this replica's own DPoP key");
         } else if (store != null && seal.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.oauthfilter.cache;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.endpoint.DPoPProofs;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -155,6 +156,11 @@ final class TokenSeal {
             for (Map.Entry<String, String> parameter : config.extraParameters().entrySet()) {
                 writeString(out, parameter.getKey());
                 writeString(out, parameter.getValue());
+            }
+            // tokens bound to another DPoP key are another source's (nothing written without one: the names of
+            // Bearer sources stay what they were)
+            if (config.dpopKey().isPresent()) {
+                writeString(out, "dpop-jkt:" + DPoPProofs.thumbprint(config.dpopKey().get()));
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -53,8 +53,9 @@ public final class TokenSources implements AutoCloseable {
      * @return a new source
      */
     public RefreshingTokenProvider create(OAuthClientConfig config) {
-        // a DPoP key per source: the tokens of the source are bound to it
-        DPoPProofs proofs = config.dpop() ? DPoPProofs.generate(clock) : null;
+        // the tokens of the source are bound to its DPoP key: the configured one, else one of its own
+        DPoPProofs proofs = !config.dpop() ? null
+                : config.dpopKey().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
                 httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock, proofs);
         return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store, proofs);

@@ -64,6 +64,7 @@ public final class MicroProfileClientConfigs {
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
         s.bool("dpop").ifPresent(b::dpop);
+        key(s, "dpop-").ifPresent(b::dpopKey);
         s.integer("cache-size").ifPresent(b::cacheSize);
         Optional<String> trustStore = s.string("tls.trust-store");
         Optional<String> keyStore = s.string("tls.key-store");
@@ -104,13 +105,18 @@ public final class MicroProfileClientConfigs {
 
     /** {@code key-store} (+ password, type, alias) or {@code private-key-file} (+ {@code certificate-file}). */
     private static Optional<ClientKey> clientKey(Settings s) {
-        Optional<ClientKey> key = s.string("key-store").map(store -> ClientKey.fromKeyStore(
-                Path.of(store), s.string("key-store-password").map(Secret::of).orElse(null),
-                s.string("key-alias").orElse(null), s.string("key-store-type").orElse("PKCS12")));
+        return key(s, "").map(k -> s.string("key-id").map(k::withKeyId).orElse(k));
+    }
+
+    /** The same settings under {@code prefix}, e.g. {@code dpop-key-store}. */
+    private static Optional<ClientKey> key(Settings s, String prefix) {
+        Optional<ClientKey> key = s.string(prefix + "key-store").map(store -> ClientKey.fromKeyStore(
+                Path.of(store), s.string(prefix + "key-store-password").map(Secret::of).orElse(null),
+                s.string(prefix + "key-alias").orElse(null), s.string(prefix + "key-store-type").orElse("PKCS12")));
         if (key.isEmpty()) {
-            key = s.string("private-key-file").map(file -> ClientKey.fromPem(Path.of(file),
-                    s.string("certificate-file").map(Path::of).orElse(null)));
+            key = s.string(prefix + "private-key-file").map(file -> ClientKey.fromPem(Path.of(file),
+                    s.string(prefix + "certificate-file").map(Path::of).orElse(null)));
         }
-        return key.map(k -> s.string("key-id").map(k::withKeyId).orElse(k));
+        return key;
     }
 }

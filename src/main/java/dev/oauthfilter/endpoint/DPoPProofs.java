@@ -13,6 +13,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.TokenException;
 
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -30,7 +32,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One client's DPoP key (RFC 9449) and the proofs signed with it: an ES256 key generated in memory, never exported;
+ * One client's DPoP key (RFC 9449) and the proofs signed with it: an ES256 key generated in memory, never exported,
+ * or the one configured for the client (which every replica holding it can use);
  * a proof per request ({@code htm}, {@code htu} without query and fragment, {@code iat}, a unique {@code jti}, and
  * {@code ath} when it goes with an access token); the nonces servers asked for, remembered per origin (a bounded
  * number of origins). Built on nimbus-jose-jwt, which the library already uses for client assertions. Thread-safe.
@@ -74,6 +77,37 @@ public final class DPoPProofs {
         } catch (JOSEException e) {
             throw new IllegalStateException("this JVM cannot make P-256 keys or ES256 signatures", e);
         }
+    }
+
+    /**
+     * @param key   a configured EC P-256 key with its certificate (checked by the configuration's build)
+     * @param clock stamps the proofs ({@code iat})
+     * @return proofs signed with that key: every holder of the key can use the tokens bound to it
+     */
+    public static DPoPProofs of(ClientKey key, Clock clock) {
+        try {
+            return new DPoPProofs(ecKey(key), clock);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("this JVM cannot make ES256 signatures", e);
+        }
+    }
+
+    /**
+     * @param key a configured DPoP key
+     * @return its JWK SHA-256 thumbprint (RFC 7638), the {@code jkt} a server binds tokens to: public, safe to use in
+     *         names
+     */
+    public static String thumbprint(ClientKey key) {
+        try {
+            return ecKey(key).computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static ECKey ecKey(ClientKey key) {
+        return new ECKey.Builder(Curve.P_256, (ECPublicKey) key.certificateChain().get(0).getPublicKey())
+                .privateKey(key.privateKey()).build();
     }
 
     /** A proof, and the server nonce it carries (null for none): a refusal for want of a nonce is judged by it. */

@@ -1,22 +1,28 @@
 package dev.oauthfilter.cache;
 
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.Secret;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.DPoPVerifier;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Reply;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.JCacheFleet;
 import dev.oauthfilter.testing.ManualExecutor;
 import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TestKeys;
 import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.cache.Cache;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * its own cache manager and its own {@link TokenCache}: one token request per token lifetime for the whole fleet,
  * adoption by replicas that join late, a lease whose holder died taken over, a store that fails left behind, a failed
  * fetch shared for its cooldown, a refused token dropped fleet-wide, a shared entry that leaves the store with its
- * token, and nothing readable in the shared caches.
+ * token, DPoP-bound tokens shared only when bound to a configured key, and nothing readable in the shared caches.
  */
 abstract class FleetTokenSharingTest {
 
@@ -328,6 +334,45 @@ abstract class FleetTokenSharingTest {
         assertThat(server.tokenRequestCount()).as("each replica's token is bound to its own key").isEqualTo(2);
         assertThat(fleet().entries(0, SharedStore.TOKENS)).isEmpty();
         assertThat(fixture.logs().lines()).anyMatch(line -> line.contains("bound to this replica's own DPoP key"));
+    }
+
+    @Test
+    void dpopTokensBoundToAConfiguredKeyAreSharedAndEachMemberProvesWithThatKey() throws Exception {
+        Path store = Files.createTempFile("fleet-dpop", ".p12");
+        Files.delete(store);
+        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity",
+                "2", "-dname", "CN=fleet-dpop", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
+                "fleet-dpop-pw");
+        ClientKey key = ClientKey.fromKeyStore(store, Secret.of("fleet-dpop-pw"), null, "PKCS12");
+        Files.delete(store);
+        DPoPVerifier verifier = new DPoPVerifier(clock);
+        Map<String, String> boundTo = new ConcurrentHashMap<>();
+        server.respond(request -> {
+            String token = server.newToken();
+            boundTo.put(token, verifier.verify(request.header("DPoP"), "POST", server.uri("/token"), null).jkt);
+            return Reply.json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"DPoP\",\"expires_in\":"
+                    + LIFETIME.toSeconds() + "}");
+        });
+        OAuthClientConfig keyed = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
+                .clientSecret(SECRET).dpopKey(key).build();
+
+        List<AccessToken> tokens = new ArrayList<>();
+        List<String> proofKeys = new ArrayList<>();
+        for (int member = 0; member < 3; member++) {
+            int index = member;
+            TokenProvider provider = fixture.newCache(settings -> settings.sharedVia(fleet().manager(index))
+                    .executor(new ManualExecutor())).provider(keyed);
+            AccessToken token = provider.token();
+            tokens.add(token);
+            String proof = provider.authorization("GET", server.uri("/api")).headers().get("DPoP");
+            proofKeys.add(verifier.verify(proof, "GET", server.uri("/api"), token.value()).jkt);
+        }
+
+        assertThat(server.tokenRequestCount()).as("one token for three members holding the key").isEqualTo(1);
+        assertThat(tokens).extracting(AccessToken::value).containsOnly(tokens.get(0).value());
+        assertThat(tokens).extracting(AccessToken::tokenType).containsOnly("DPoP");
+        assertThat(proofKeys).as("every member proves with the key the token is bound to")
+                .containsOnly(boundTo.get(tokens.get(0).value()));
     }
 
     @Test

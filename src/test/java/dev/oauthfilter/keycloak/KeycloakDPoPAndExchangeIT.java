@@ -1,26 +1,34 @@
 package dev.oauthfilter.keycloak;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.RequestAuthorization;
+import dev.oauthfilter.Secret;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.KeycloakServer;
 import dev.oauthfilter.testing.LogCapture;
+import dev.oauthfilter.testing.TestKeys;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,6 +97,33 @@ class KeycloakDPoPAndExchangeIT {
         assertThat(userinfo(forAnotherUri.headers())).as("with a proof made for another URI").isEqualTo(401);
         RequestAuthorization forPost = tokens.authorization("POST", KEYCLOAK.userinfoEndpoint());
         assertThat(userinfo(forPost.headers())).as("with a proof made for another method").isEqualTo(401);
+    }
+
+    @Test
+    void withAConfiguredKeyKeycloakBindsTheTokensOfEveryReplicaToThatKey(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("dpop.p12");
+        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=dpop-key", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
+                "dpop-store-pw");
+        ClientKey key = ClientKey.fromKeyStore(store, Secret.of("dpop-store-pw"), null, "PKCS12");
+        OAuthClientConfig keyed = OAuthClientConfig.builder().tokenUrl(KEYCLOAK.tokenEndpoint()).clientId(DPOP_CLIENT)
+                .clientSecret(DPOP_SECRET).scope("openid").dpopKey(key).build();
+        TokenProvider tokens = cache.provider(keyed);
+        AccessToken token = tokens.token();
+        ISSUED.add(token.value());
+
+        String thumbprint = new ECKey.Builder(Curve.P_256, (ECPublicKey) key.certificateChain().get(0).getPublicKey())
+                .build().computeThumbprint().toString();
+        assertThat(KEYCLOAK.introspect(token.value(), INTROSPECTING_API, INTROSPECTING_API_SECRET).get("cnf"))
+                .isEqualTo(Map.of("jkt", thumbprint));
+        assertThat(userinfo(tokens.authorization("GET", KEYCLOAK.userinfoEndpoint()).headers())).isEqualTo(200);
+        try (TokenCache anotherReplica = TokenCache.builder().build()) {
+            AccessToken theirs = anotherReplica.provider(keyed).token();
+            ISSUED.add(theirs.value());
+            assertThat(KEYCLOAK.introspect(theirs.value(), INTROSPECTING_API, INTROSPECTING_API_SECRET).get("cnf"))
+                    .as("another replica holding the key: its token is bound to the same key")
+                    .isEqualTo(Map.of("jkt", thumbprint));
+        }
     }
 
     @Test

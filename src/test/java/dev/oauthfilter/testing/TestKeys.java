@@ -45,7 +45,7 @@ public final class TestKeys {
         return file;
     }
 
-    static void keytool(String... args) throws IOException, InterruptedException {
+    public static void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
