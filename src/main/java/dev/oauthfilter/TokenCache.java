@@ -1,5 +1,6 @@
 package dev.oauthfilter;
 
+import dev.oauthfilter.cache.ExchangedTokens;
 import dev.oauthfilter.cache.RefreshingTokenProvider;
 import dev.oauthfilter.cache.TokenSources;
 
@@ -53,7 +54,7 @@ public final class TokenCache implements AutoCloseable {
     private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
     // token exchanges (RFC 8693) by configuration: few, one per exchanging client
-    private final Map<Object, TokenExchange> exchanges = new HashMap<>();
+    private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
     private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
@@ -118,7 +119,11 @@ public final class TokenCache implements AutoCloseable {
     public TokenExchange exchange(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
         synchronized (providers) {
-            return exchanges.computeIfAbsent(config.sourceKey(), key -> sources.exchange(config));
+            return exchanges.computeIfAbsent(config.sourceKey(), key -> {
+                ExchangedTokens exchange = sources.exchange(config);
+                exchange.events(events);
+                return exchange;
+            });
         }
     }
 
@@ -137,6 +142,17 @@ public final class TokenCache implements AutoCloseable {
                 provider.events(safe);
                 safe.sourceCreated(provider.config().name(), provider);
             });
+            exchanges.values().forEach(exchange -> exchange.events(safe));
+        }
+    }
+
+    /**
+     * @return the listener this cache reports to ({@link TokenEvents#NONE} until {@link #events(TokenEvents)} sets
+     *         one): how a cache of the application's own reports where the shared cache does
+     */
+    public TokenEvents events() {
+        synchronized (providers) {
+            return events;
         }
     }
 

@@ -39,6 +39,7 @@ public final class ExchangedTokens implements TokenExchange {
     private final OAuthClientConfig config;
     private final TokenEndpointClient endpoint;
     private final Clock clock;
+    private volatile TokenEvents events = TokenEvents.NONE;
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
@@ -103,6 +104,14 @@ public final class ExchangedTokens implements TokenExchange {
         }
     }
 
+    /**
+     * @param events where each exchange request is reported, as a token request of this client (how the metrics
+     *               count exchanges)
+     */
+    public void events(TokenEvents events) {
+        this.events = events;
+    }
+
     /** @return how many incoming tokens have an exchanged token or an exchange in flight */
     public int size() {
         synchronized (entries) {
@@ -113,7 +122,7 @@ public final class ExchangedTokens implements TokenExchange {
     private void fetch(Entry entry, String key, String subjectToken) {
         try {
             AccessToken token = new RetryingTokenSource(config,
-                    timeout -> endpoint.exchangeToken(subjectToken, timeout), () -> TokenEvents.NONE)
+                    timeout -> endpoint.exchangeToken(subjectToken, timeout), () -> events)
                     .fetch(config.acquisitionTimeout());
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);

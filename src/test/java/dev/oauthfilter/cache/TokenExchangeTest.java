@@ -6,6 +6,7 @@ import com.nimbusds.jwt.PlainJWT;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenExchange;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
@@ -72,6 +73,24 @@ class TokenExchangeTest {
             form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         return form;
+    }
+
+    @Test
+    void eachExchangeIsReportedAsATokenRequestOfTheExchangingClient() {
+        List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fixture.cache().events(new TokenEvents() {
+            @Override
+            public void tokenRequest(String client, String outcome, Duration took) {
+                reported.add(client + ":" + outcome);
+            }
+        });
+        TokenExchange exchange = exchange(300);
+
+        exchange.exchange(SUBJECT);
+        exchange.exchange(SUBJECT);
+        exchange.exchange(SUBJECT + "-another-user");
+
+        assertThat(reported).containsExactly("default:success", "default:success");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.oauthfilter.config;
 
 import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.HazelcastCluster;
@@ -10,8 +13,11 @@ import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +65,31 @@ class SharedCacheSettingsTest {
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    @Test
+    void theFleetsTokenRequestsReachTheListenerOfTheSharedCacheWhereTheMetricsListen() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        TokenCache.shared().events(new TokenEvents() {
+            @Override
+            public void tokenRequest(String client, String outcome, Duration took) {
+                heard.add("request " + client + " " + outcome);
+            }
+
+            @Override
+            public void sourceCreated(String client, TokenStatus status) {
+                heard.add("source " + client);
+            }
+        });
+        ClientRegistry registry = ClientRegistry.of(TestConfigs.of(settings()));
+        try {
+            registry.client("default").token();
+
+            assertThat(heard).containsExactly("source default", "request default success");
+        } finally {
+            registry.close();
+            TokenCache.shared().events(TokenEvents.NONE);
         }
     }
 
