@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 /**
  * Token propagation (the seed SDK's {@code getAuthorizationHeaderFromIncomingRequest}): the bearer token of the
  * incoming request being served is forwarded to the outgoing call, or exchanged (RFC 8693) for a token of the client's
- * audience, scope and resources, (where to, the client's {@code ClientPolicy} says:
- * propagating clients must name their allowed hosts). Without
- * one, the configured fallback client's token is used, or the call fails with {@code NO_INCOMING_TOKEN}.
+ * audience, scope and resources; where to, the client's {@code ClientPolicy} says (propagating clients must name
+ * their allowed hosts). Without one, the configured fallback client's token is used, or the call fails with
+ * {@code NO_INCOMING_TOKEN}.
  */
 public final class PropagatingTokenProvider implements TokenProvider {
 
