@@ -211,6 +211,14 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
             if (sent != null && sent.token.isDPoP() && askedForNonce(request, response, sent)) {
                 return;
             }
+            if (status == 401 && sent != null && sent.token.isDPoP()
+                    && dpopChallengeSays(response, "invalid_dpop_proof")) {
+                // the proof was refused, not the token: dropping it would cost this replica, and with a fleet cache
+                // every replica, a token request per refusal while the same proof problem remains
+                LOG.fine(() -> "the service at " + request.getUri().getHost() + " refused the DPoP proof"
+                        + " (invalid_dpop_proof): the token is kept and the 401 returned");
+                return;
+            }
             if (status == 401 && sent != null) {
                 replayAfterUnauthorized(request, response, sent, null);
             } else if (follow && REDIRECTS_STATUS.contains(status)) {
@@ -243,7 +251,7 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         if (nonce != null) {
             sent.provider.dpopNonce(request.getUri(), nonce);
         }
-        if (response.getStatus() != 401 || !asksForNonce(response)) {
+        if (response.getStatus() != 401 || !dpopChallengeSays(response, "use_dpop_nonce")) {
             return false;
         }
         if (nonce != null && !nonce.equals(sent.dpopNonce)) {
@@ -252,15 +260,16 @@ public class OAuthClientFilter implements ClientRequestFilter, ClientResponseFil
         return true;
     }
 
-    /** Whether a 401 says {@code error="use_dpop_nonce"} in a DPoP challenge. */
-    private static boolean asksForNonce(ClientResponseContext response) {
+    /** Whether a 401 says {@code error="<error>"} ({@code use_dpop_nonce}, {@code invalid_dpop_proof}). */
+    private static boolean dpopChallengeSays(ClientResponseContext response, String error) {
         List<String> challenges = response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE);
         if (challenges == null) {
             return false;
         }
+        String wanted = "error=\"" + error + "\"";
         for (String challenge : challenges) {
             // the error is DPoP's own, whichever challenge of the header carries it
-            if (challenge.replace(" ", "").contains("error=\"use_dpop_nonce\"")) {
+            if (challenge.replace(" ", "").contains(wanted)) {
                 return true;
             }
         }

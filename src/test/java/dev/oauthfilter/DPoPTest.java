@@ -181,6 +181,21 @@ class DPoPTest {
     }
 
     @Test
+    void aRefusedProofIsReturnedAndTheTokenKept() {
+        Client filtered = filtered(config().build());
+        assertThat(status(filtered.target(server.uri("/api/notes")).request().get())).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(1));
+        server.respondApi(request -> Reply.of(401, null, new byte[0], Map.of("WWW-Authenticate",
+                "DPoP algs=\"ES256\", error=\"invalid_dpop_proof\", error_description=\"iat out of range\"")));
+
+        assertThat(status(filtered.target(server.uri("/api/notes")).request().get())).isEqualTo(401);
+        assertThat(server.apiRequests()).as("no replay: a new proof would be judged alike").hasSize(2);
+        server.respondApi(this::service);
+        assertThat(status(filtered.target(server.uri("/api/notes")).request().get())).isEqualTo(200);
+        assertThat(server.tokenRequestCount()).as("the token was kept").isEqualTo(1);
+    }
+
+    @Test
     void aSameOriginRedirectHopHasAProofForItsOwnTarget() {
         Client filtered = filtered(config().build());
         server.respondApi(request -> request.path.equals("/api/old")
