@@ -336,32 +336,53 @@ abstract class FleetTokenSharingTest {
         assertThat(fixture.logs().lines()).anyMatch(line -> line.contains("bound to this replica's own DPoP key"));
     }
 
-    @Test
-    void dpopTokensBoundToAConfiguredKeyAreSharedAndEachMemberProvesWithThatKey() throws Exception {
-        Path store = Files.createTempFile("fleet-dpop", ".p12");
+    private static ClientKey dpopKey(String name) throws Exception {
+        Path store = Files.createTempFile("fleet-dpop-" + name, ".p12");
         Files.delete(store);
-        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity",
-                "2", "-dname", "CN=fleet-dpop", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
-                "fleet-dpop-pw");
-        ClientKey key = ClientKey.fromKeyStore(store, Secret.of("fleet-dpop-pw"), null, "PKCS12");
-        Files.delete(store);
-        DPoPVerifier verifier = new DPoPVerifier(clock);
+        try {
+            TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity",
+                    "2", "-dname", "CN=fleet-dpop-" + name, "-keystore", store.toString(), "-storetype", "PKCS12",
+                    "-storepass", "fleet-dpop-pw");
+            return ClientKey.fromKeyStore(store, Secret.of("fleet-dpop-pw"), null, "PKCS12");
+        } finally {
+            Files.deleteIfExists(store);
+        }
+    }
+
+    /** A token endpoint that binds a token to the key of the request's proof (DPoP), or issues Bearer without one. */
+    private Map<String, String> bindingTokenEndpoint(DPoPVerifier verifier) {
         Map<String, String> boundTo = new ConcurrentHashMap<>();
         server.respond(request -> {
             String token = server.newToken();
-            boundTo.put(token, verifier.verify(request.header("DPoP"), "POST", server.uri("/token"), null).jkt);
-            return Reply.json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"DPoP\",\"expires_in\":"
-                    + LIFETIME.toSeconds() + "}");
+            String proof = request.header("DPoP");
+            if (proof != null) {
+                boundTo.put(token, verifier.verify(proof, "POST", server.uri("/token"), null).jkt);
+            }
+            return Reply.json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\""
+                    + (proof != null ? "DPoP" : "Bearer") + "\",\"expires_in\":" + LIFETIME.toSeconds() + "}");
         });
-        OAuthClientConfig keyed = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
-                .clientSecret(SECRET).dpopKey(key).build();
+        return boundTo;
+    }
+
+    private TokenProvider member(int index, OAuthClientConfig config) {
+        return fixture.newCache(settings -> settings.sharedVia(fleet().manager(index)).executor(new ManualExecutor()))
+                .provider(config);
+    }
+
+    private OAuthClientConfig.Builder dpopConfig() {
+        return OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID).clientSecret(SECRET);
+    }
+
+    @Test
+    void dpopTokensBoundToAConfiguredKeyAreSharedAndEachMemberProvesWithThatKey() throws Exception {
+        DPoPVerifier verifier = new DPoPVerifier(clock);
+        Map<String, String> boundTo = bindingTokenEndpoint(verifier);
+        OAuthClientConfig keyed = dpopConfig().dpopKey(dpopKey("shared")).build();
 
         List<AccessToken> tokens = new ArrayList<>();
         List<String> proofKeys = new ArrayList<>();
         for (int member = 0; member < 3; member++) {
-            int index = member;
-            TokenProvider provider = fixture.newCache(settings -> settings.sharedVia(fleet().manager(index))
-                    .executor(new ManualExecutor())).provider(keyed);
+            TokenProvider provider = member(member, keyed);
             AccessToken token = provider.token();
             tokens.add(token);
             String proof = provider.authorization("GET", server.uri("/api")).headers().get("DPoP");
@@ -373,6 +394,26 @@ abstract class FleetTokenSharingTest {
         assertThat(tokens).extracting(AccessToken::tokenType).containsOnly("DPoP");
         assertThat(proofKeys).as("every member proves with the key the token is bound to")
                 .containsOnly(boundTo.get(tokens.get(0).value()));
+    }
+
+    @Test
+    void aTokenBoundToAConfiguredKeyIsNeverAdoptedByAMemberWithAnotherKeyOrNone() throws Exception {
+        DPoPVerifier verifier = new DPoPVerifier(clock);
+        Map<String, String> boundTo = bindingTokenEndpoint(verifier);
+
+        AccessToken first = member(0, dpopConfig().dpopKey(dpopKey("first")).build()).token();
+        fleet().awaitEntries(0, SharedStore.TOKENS, found -> !found.isEmpty());
+        TokenProvider otherKey = member(1, dpopConfig().dpopKey(dpopKey("other")).build());
+        AccessToken second = otherKey.token();
+        AccessToken bearer = member(2, dpopConfig().build()).token();
+        AccessToken ownKey = member(0, dpopConfig().dpop(true).build()).token();
+
+        assertThat(server.tokenRequestCount()).as("each a token of its own").isEqualTo(4);
+        assertThat(List.of(second.value(), bearer.value(), ownKey.value())).doesNotContain(first.value());
+        assertThat(bearer.tokenType()).isEqualTo("Bearer");
+        String proof = otherKey.authorization("GET", server.uri("/api")).headers().get("DPoP");
+        assertThat(verifier.verify(proof, "GET", server.uri("/api"), second.value()).jkt)
+                .isEqualTo(boundTo.get(second.value())).isNotEqualTo(boundTo.get(first.value()));
     }
 
     @Test
