@@ -1,10 +1,13 @@
 package dev.oauthfilter;
 
 import java.net.URI;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -176,16 +179,37 @@ final class ConfigValidator {
         if (key == null) {
             return;
         }
-        if (!(key.privateKey() instanceof ECPrivateKey)
-                || ((ECPrivateKey) key.privateKey()).getParams().getCurve().getField().getFieldSize() != 256) {
-            throw fail(ErrorCode.INVALID_SETTING, key("dpop-key-store") + ": the DPoP key must be an EC P-256 key"
-                    + " (ES256), not " + key.privateKey().getAlgorithm());
+        String settings = key("dpop-key-store") + " / " + key("dpop-private-key-file");
+        if (!(key.privateKey() instanceof ECPrivateKey) || !isP256(((ECPrivateKey) key.privateKey()).getParams())) {
+            throw fail(ErrorCode.INVALID_SETTING, settings + ": the DPoP key must be an EC P-256 key (ES256), not "
+                    + describe(key));
         }
         if (key.certificateChain().isEmpty()
                 || !(key.certificateChain().get(0).getPublicKey() instanceof ECPublicKey)
                 || !pairs(key)) {
-            throw fail(ErrorCode.INVALID_SETTING, key("dpop-key-store") + ": the DPoP key needs the certificate of"
-                    + " its public key (a key store entry, or " + key("dpop-certificate-file") + ")");
+            throw fail(ErrorCode.INVALID_SETTING, settings + ": the DPoP key needs the certificate of its public key"
+                    + " (a key store entry, or " + key("dpop-certificate-file") + ")");
+        }
+    }
+
+    private static String describe(ClientKey key) {
+        if (key.privateKey() instanceof ECPrivateKey) {
+            return "an EC key of another curve (" + ((ECPrivateKey) key.privateKey()).getParams().getCurve().getField()
+                    .getFieldSize() + " bits)";
+        }
+        return key.privateKey().getAlgorithm();
+    }
+
+    // the same curve, generator and order as the JDK's secp256r1: a size check would let other 256-bit curves in
+    private static boolean isP256(ECParameterSpec spec) {
+        try {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+            parameters.init(new ECGenParameterSpec("secp256r1"));
+            ECParameterSpec p256 = parameters.getParameterSpec(ECParameterSpec.class);
+            return p256.getCurve().equals(spec.getCurve()) && p256.getGenerator().equals(spec.getGenerator())
+                    && p256.getOrder().equals(spec.getOrder()) && p256.getCofactor() == spec.getCofactor();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("secp256r1 is required of every JVM", e);
         }
     }
 

@@ -128,8 +128,19 @@ class DPoPConfiguredKeyTest {
         assertThatThrownBy(() -> config().dpopKey(key(rsaStore)).build()).isInstanceOfSatisfying(TokenException.class,
                 e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SETTING);
-                    assertThat(e.getMessage()).contains("oauth.dpop-key-store", "EC P-256");
+                    assertThat(e.getMessage()).contains("oauth.dpop-key-store", "oauth.dpop-private-key-file",
+                            "EC P-256", "not RSA");
                 });
+    }
+
+    @Test
+    void anEcKeyOfAnotherCurveIsRefused() throws Exception {
+        Path p384 = dir.resolve("p384.p12");
+        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp384r1", "-validity",
+                "2", "-dname", "CN=p384", "-keystore", p384.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+
+        assertThatThrownBy(() -> config().dpopKey(key(p384)).build()).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.getMessage()).contains("EC P-256", "another curve (384 bits)"));
     }
 
     @Test
@@ -147,6 +158,18 @@ class DPoPConfiguredKeyTest {
         assertThatThrownBy(() -> config().dpopKey(ClientKey.fromPem(pem, null)).build())
                 .isInstanceOfSatisfying(TokenException.class,
                         e -> assertThat(e.getMessage()).contains("oauth.dpop-certificate-file"));
+    }
+
+    @Test
+    void dpopSetToFalseBesideAConfiguredKeyIsRefused() {
+        assertThatThrownBy(() -> MicroProfileClientConfigs.read(TestConfigs.of(Map.of(
+                "oauth.token-url", server.uri("/token").toString(), "oauth.client-id", CLIENT_ID,
+                "oauth.client-secret", SECRET, "oauth.dpop", "false", "oauth.dpop-key-store", ecStore.toString(),
+                "oauth.dpop-key-store-password", PASSWORD)), OAuthClientConfig.DEFAULT_NAME))
+                .isInstanceOfSatisfying(TokenException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SETTING);
+                    assertThat(e.getMessage()).contains("oauth.dpop is false", "oauth.dpop-key-store");
+                });
     }
 
     @Test

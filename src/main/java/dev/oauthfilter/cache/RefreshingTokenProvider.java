@@ -184,7 +184,8 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
         AccessToken token = token();
         if (token.isDPoP()) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(config.name())
-                    .message("the client uses DPoP (" + config.configKey("dpop") + "): each request needs its own"
+                    .message("the client uses DPoP (" + config.configKey(config.dpopKey().isPresent()
+                            ? "dpop-key-store" : "dpop") + "): each request needs its own"
                             + " proof beside the token; use authorization(method, uri), or the filter")
                     .build();
         }

@@ -187,8 +187,9 @@ public final class ClientRegistry implements AutoCloseable {
         if (exchanged) {
             OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
             if (settings.dpop()) {
-                throw s.invalid("dpop", "DPoP is not available for token exchange (propagate-exchange): the"
-                        + " exchanged token would be bound to a key the filter does not prove");
+                throw s.invalid(settings.dpopKey().isPresent() ? "dpop-key-store" : "dpop", "DPoP is not available"
+                        + " for token exchange (propagate-exchange): the exchanged token would be bound to a key the"
+                        + " filter does not prove");
             }
             exchange = (fleetCache != null ? fleetCache : TokenCache.shared()).exchange(settings);
         }

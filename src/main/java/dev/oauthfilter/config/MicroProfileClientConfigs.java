@@ -63,8 +63,14 @@ public final class MicroProfileClientConfigs {
         s.duration("max-retry-after").ifPresent(b::maxRetryAfter);
         s.list("allowed-hosts").forEach(b::allowedHost);
         s.bool("retry-on-unauthorized").ifPresent(b::retryOnUnauthorized);
-        s.bool("dpop").ifPresent(b::dpop);
-        key(s, "dpop-").ifPresent(b::dpopKey);
+        Optional<Boolean> dpop = s.bool("dpop");
+        dpop.ifPresent(b::dpop);
+        Optional<ClientKey> dpopKey = key(s, "dpop-");
+        if (dpopKey.isPresent() && dpop.equals(Optional.of(false))) {
+            throw s.invalid("dpop", "is false while a DPoP key is configured (" + s.key("dpop-key-store") + " / "
+                    + s.key("dpop-private-key-file") + "): remove one of them");
+        }
+        dpopKey.ifPresent(b::dpopKey);
         s.integer("cache-size").ifPresent(b::cacheSize);
         Optional<String> trustStore = s.string("tls.trust-store");
         Optional<String> keyStore = s.string("tls.key-store");
