@@ -98,7 +98,18 @@ class KeycloakMutualTlsIT {
     }
 
     @Test
-    void aCertificateWithTheSameSubjectThatKeycloakDoesNotTrustIsRefused() {
+    void aTrustedCertificateOfAnotherSubjectDoesNotAuthenticateTheClient() {
+        TokenProvider otherSubject = cache.provider(tlsClient(KEYCLOAK.tls().otherSubjectKeyStore())
+                .tokenUrl(KEYCLOAK.httpsTokenEndpoint()).build());
+
+        assertThatThrownBy(otherSubject::token).isInstanceOfSatisfying(TokenException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.TOKEN_ENDPOINT_ERROR);
+            assertThat(e.oauthError()).contains("invalid_client");
+        });
+    }
+
+    @Test
+    void aCertificateWithTheSameSubjectThatKeycloakDoesNotTrustFailsTheHandshake() {
         TokenProvider stranger = cache.provider(tlsClient(KEYCLOAK.tls().strangerKeyStore())
                 .tokenUrl(KEYCLOAK.httpsTokenEndpoint()).build());
 

@@ -17,12 +17,15 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The certificates of the test Keycloak's HTTPS listener (RFC 8705 mutual TLS), made afresh with the JDK's keytool at
  * each start: a server certificate for 127.0.0.1, the client certificate {@value #CLIENT_SUBJECT} that the realm's
- * {@code tls-client} authenticates by its subject, the trust store a client needs for the server, and the PEM file of
- * client certificates Keycloak trusts ({@code --truststore-paths}). Self-signed, valid two days, test use only.
+ * {@code tls-client} authenticates by its subject, one of another subject that Keycloak trusts as well, one of the same
+ * subject that it does not, the trust store a client needs for the server, and the PEM file of client certificates
+ * Keycloak trusts ({@code --truststore-paths}). Self-signed, valid two days, test use only.
  */
 public final class KeycloakTls {
 
     public static final String CLIENT_SUBJECT = "CN=oauth-filter-tls-client,O=oauth-filter tests";
+    /** The subject of a certificate Keycloak trusts that no client of the realm is bound to. */
+    public static final String OTHER_SUBJECT = "CN=someone-else,O=oauth-filter tests";
     /** The password of every store. */
     public static final String PASSWORD = "test-only-keycloak-tls";
 
@@ -30,6 +33,7 @@ public final class KeycloakTls {
     private final Path trustStore;
     private final Path clientKeyStore;
     private final Path strangerKeyStore;
+    private final Path otherSubjectKeyStore;
     private final Path trustedClients;
 
     private KeycloakTls(Path dir) {
@@ -37,6 +41,7 @@ public final class KeycloakTls {
         trustStore = dir.resolve("trust.p12");
         clientKeyStore = dir.resolve("client.p12");
         strangerKeyStore = dir.resolve("stranger.p12");
+        otherSubjectKeyStore = dir.resolve("other-subject.p12");
         trustedClients = dir.resolve("trusted-clients.pem");
     }
 
@@ -56,6 +61,11 @@ public final class KeycloakTls {
             TestKeys.keytool("-exportcert", "-rfc", "-alias", "client", "-keystore", tls.clientKeyStore.toString(),
                     "-storepass", PASSWORD, "-file", tls.trustedClients.toString());
             generate(tls.strangerKeyStore, "client", CLIENT_SUBJECT, null);
+            generate(tls.otherSubjectKeyStore, "client", OTHER_SUBJECT, null);
+            Path other = dir.resolve("other-subject.pem");
+            TestKeys.keytool("-exportcert", "-rfc", "-alias", "client", "-keystore",
+                    tls.otherSubjectKeyStore.toString(), "-storepass", PASSWORD, "-file", other.toString());
+            Files.writeString(tls.trustedClients, Files.readString(other), java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make Keycloak's TLS stores in " + dir, e);
         } catch (InterruptedException e) {
@@ -99,6 +109,11 @@ public final class KeycloakTls {
     /** @return a key store like {@link #clientKeyStore()}, same subject, another key Keycloak was never told of */
     public Path strangerKeyStore() {
         return strangerKeyStore;
+    }
+
+    /** @return the key store of a certificate Keycloak trusts, with the subject {@value #OTHER_SUBJECT} */
+    public Path otherSubjectKeyStore() {
+        return otherSubjectKeyStore;
     }
 
     /**
