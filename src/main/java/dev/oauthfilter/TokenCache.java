@@ -7,11 +7,16 @@ import dev.oauthfilter.cache.TokenSources;
 import javax.cache.CacheManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -58,13 +63,21 @@ public final class TokenCache implements AutoCloseable {
     private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
-    private TokenEvents events = TokenEvents.NONE;
+    // written under the providers' lock, read without it (a cache that reports with the shared one reads the shared
+    // cache's listener while it holds its own lock)
+    private volatile TokenEvents events;
+    private final TokenEvents unlistened;
 
     private TokenCache(Builder builder, boolean growsWithConfig) {
         this.clock = builder.clock;
         this.configuredExecutor = builder.executor;
         this.capacity = builder.capacity;
         this.growsWithConfig = growsWithConfig;
+        this.unlistened = builder.reportsWithShared ? WithShared.EVENTS : TokenEvents.NONE;
+        this.events = unlistened;
+        if (builder.reportsWithShared) {
+            WithShared.CACHES.add(this);
+        }
         this.sources = builder.sharedVia == null ? new TokenSources(clock, executor)
                 : new TokenSources(clock, executor, builder.sharedVia, builder.sharedStoreTimeout, builder.sharedLeaseTime);
     }
@@ -135,8 +148,8 @@ public final class TokenCache implements AutoCloseable {
      */
     public void events(TokenEvents events) {
         Objects.requireNonNull(events, "events");
+        TokenEvents safe = new SafeTokenEvents(events);
         synchronized (providers) {
-            TokenEvents safe = new SafeTokenEvents(events);
             this.events = safe;
             providers.values().forEach(provider -> {
                 provider.events(safe);
@@ -144,15 +157,20 @@ public final class TokenCache implements AutoCloseable {
             });
             exchanges.values().forEach(exchange -> exchange.events(safe));
         }
+        if (this == Shared.INSTANCE) {
+            // outside this cache's lock: those caches read this one's listener under their own
+            for (TokenCache reporting : WithShared.caches()) {
+                reporting.announceSources(safe);
+            }
+        }
     }
 
-    /**
-     * @return the listener this cache reports to ({@link TokenEvents#NONE} until {@link #events(TokenEvents)} sets
-     *         one): how a cache of the application's own reports where the shared cache does
-     */
-    public TokenEvents events() {
+    /** Tells {@code listener} of this cache's sources: it now hears of them (the shared cache's new listener). */
+    private void announceSources(TokenEvents listener) {
         synchronized (providers) {
-            return events;
+            if (events == unlistened) {
+                providers.values().forEach(provider -> listener.sourceCreated(provider.config().name(), provider));
+            }
         }
     }
 
@@ -169,7 +187,7 @@ public final class TokenCache implements AutoCloseable {
             providers.clear();
             exchanges.clear();
             listener = events;
-            events = TokenEvents.NONE;
+            events = unlistened;
             ended = ownExecutor;
             ownExecutor = null;
         }
@@ -230,6 +248,43 @@ public final class TokenCache implements AutoCloseable {
      * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
      * then run with the application's context and stop with it. Looked up once per class loader, so per application.
      */
+    /** The caches that report with the shared one, and the listener that passes their events on to its own. */
+    private static final class WithShared {
+        // weak: a cache closed and forgotten by its application is not kept alive here
+        static final Set<TokenCache> CACHES = Collections.synchronizedSet(
+                Collections.newSetFromMap(new WeakHashMap<>()));
+        static final TokenEvents EVENTS = new TokenEvents() {
+            @Override
+            public void tokenRequest(String client, String outcome, Duration took) {
+                Shared.INSTANCE.events.tokenRequest(client, outcome, took);
+            }
+
+            @Override
+            public void backgroundRefresh(String client) {
+                Shared.INSTANCE.events.backgroundRefresh(client);
+            }
+
+            @Override
+            public void waited(String client) {
+                Shared.INSTANCE.events.waited(client);
+            }
+
+            @Override
+            public void sourceCreated(String client, TokenStatus status) {
+                Shared.INSTANCE.events.sourceCreated(client, status);
+            }
+
+            // closed() is not passed on: the shared cache's listener releases what it registered when that cache
+            // closes, with the application
+        };
+
+        static List<TokenCache> caches() {
+            synchronized (CACHES) {
+                return new ArrayList<>(CACHES);
+            }
+        }
+    }
+
     private static final class ManagedExecutor {
         static final Optional<Executor> INSTANCE = lookUp();
 
@@ -265,6 +320,7 @@ public final class TokenCache implements AutoCloseable {
         private CacheManager sharedVia;
         private Duration sharedStoreTimeout = Duration.ofMillis(500);
         private Duration sharedLeaseTime = Duration.ofSeconds(5);
+        private boolean reportsWithShared;
 
         private Builder() {
         }
@@ -298,6 +354,19 @@ public final class TokenCache implements AutoCloseable {
                         .message("cache capacity must be at least 1, was " + capacity).build();
             }
             this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * Reports this cache's token events to whatever listens to {@link TokenCache#shared()}, now or later (until
+         * {@link TokenCache#events(TokenEvents)} gives this cache a listener of its own): how the MicroProfile Metrics
+         * binding, which the CDI extension installs on the shared cache, also counts the tokens of a cache of the
+         * application's own, such as the one that shares tokens with a fleet.
+         *
+         * @return this builder
+         */
+        public Builder reportsWithShared() {
+            this.reportsWithShared = true;
             return this;
         }
 

@@ -54,10 +54,6 @@ public final class ClientRegistry implements AutoCloseable {
         SharedCacheSettings.Fleet made = fleet(config);
         this.fleet = made;
         this.fleetCache = made == null ? null : made.cache;
-        if (fleetCache != null) {
-            // the metrics binding listens to the shared cache: the fleet's tokens are reported there too
-            fleetCache.events(new SharedCacheEvents());
-        }
     }
 
     /**

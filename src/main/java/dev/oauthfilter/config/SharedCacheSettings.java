@@ -85,7 +85,8 @@ final class SharedCacheSettings {
             }
             // the provider's own class loader: Hazelcast puts any other one into the caches' cluster-wide names
             CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader(), properties);
-            TokenCache.Builder builder = TokenCache.builder().sharedVia(manager);
+            // reported with the shared cache, where the metrics binding listens
+            TokenCache.Builder builder = TokenCache.builder().sharedVia(manager).reportsWithShared();
             duration(config, "timeout").ifPresent(builder::sharedStoreTimeout);
             duration(config, "lease-time").ifPresent(builder::sharedLeaseTime);
             return Optional.of(new Fleet(builder.build(), provider));

@@ -94,6 +94,40 @@ class SharedCacheSettingsTest {
     }
 
     @Test
+    void aListenerInstalledAfterTheFleetsSourcesWereMadeHearsOfThemAndOfWhatFollows() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Map<String, String> p = settings();
+        p.put("oauth.reports.token-url", server.uri("/token").toString());
+        p.put("oauth.reports.client-id", "fleet-app");
+        p.put("oauth.reports.client-secret", SECRET);
+        p.put("oauth.reports.scope", "reports");
+        ClientRegistry registry = ClientRegistry.of(TestConfigs.of(p));
+        try {
+            registry.client("default").token();
+            TokenCache.shared().events(new TokenEvents() {
+                @Override
+                public void tokenRequest(String client, String outcome, Duration took) {
+                    heard.add("request " + client + " " + outcome);
+                }
+
+                @Override
+                public void sourceCreated(String client, TokenStatus status) {
+                    heard.add("source " + client + " expires in " + status.secondsUntilExpiry() + " s");
+                }
+            });
+            assertThat(heard).as("the source made before the listener").hasSize(1).allMatch(line ->
+                    line.startsWith("source default expires in ") && !line.endsWith(" -1 s"));
+
+            registry.client("reports").token();
+            assertThat(heard).as("and the ones made after").hasSize(3).contains("request reports success")
+                    .anyMatch(line -> line.startsWith("source reports"));
+        } finally {
+            registry.close();
+            TokenCache.shared().events(TokenEvents.NONE);
+        }
+    }
+
+    @Test
     void withoutTheProviderKeyNothingIsShared() {
         Map<String, String> p = settings();
         p.keySet().removeIf(key -> key.startsWith("oauth.shared-cache."));
