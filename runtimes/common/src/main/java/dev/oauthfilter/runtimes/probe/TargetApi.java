@@ -1,0 +1,21 @@
+package dev.oauthfilter.runtimes.probe;
+
+import dev.oauthfilter.OAuthClientFilter;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+
+/** The target as a Rest Client of the default client, built with {@code RestClientBuilder} (redirects as asked). */
+@RegisterProvider(OAuthClientFilter.class)
+@Path("/target")
+@Produces(MediaType.TEXT_PLAIN)
+public interface TargetApi {
+
+    @GET
+    @Path("/redirect/{status}/{origin}/{id}")
+    Response redirect(@PathParam("status") int status, @PathParam("origin") String origin, @PathParam("id") String id);
+}
