@@ -31,15 +31,48 @@ import java.util.concurrent.TimeoutException;
 public class OAuthClientsReadinessCheck implements HealthCheck {
 
     private final Config config;
+    // The class loader of the application the check was made for (CDI makes it there), through which
+    // ClientRegistry.current() finds the application's configuration. Payara calls checks with the class loader of
+    // the application's ApplicationInfo instead, which does not see the WAR's classes: MicroProfile Config then has
+    // none of its settings, and the check would report no client.
+    private final ClassLoader applicationLoader;
 
     /** @param config the application's MicroProfile Config */
     @Inject
     public OAuthClientsReadinessCheck(Config config) {
         this.config = config;
+        this.applicationLoader = Thread.currentThread().getContextClassLoader();
     }
 
     @Override
     public HealthCheckResponse call() {
+        Thread thread = Thread.currentThread();
+        ClassLoader callers = thread.getContextClassLoader();
+        if (ofThisApplication(callers) || !ofThisApplication(applicationLoader)) {
+            return check();
+        }
+        thread.setContextClassLoader(applicationLoader);
+        try {
+            return check();
+        } finally {
+            thread.setContextClassLoader(callers);
+        }
+    }
+
+    /** Whether a context class loader is the application's (or one under it): it sees this very class. */
+    private static boolean ofThisApplication(ClassLoader loader) {
+        if (loader == null) {
+            return false;
+        }
+        try {
+            return Class.forName(OAuthClientsReadinessCheck.class.getName(), false, loader)
+                    == OAuthClientsReadinessCheck.class;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private HealthCheckResponse check() {
         Duration timeout = MicroProfileClientConfigs.duration(config, "health-timeout").orElse(Duration.ofSeconds(5));
         Map<String, Object> data = new LinkedHashMap<>();
         boolean up = true;

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,5 +82,23 @@ class OAuthClientsReadinessCheckTest {
         assertThat(data.get("broken")).isEqualTo("DOWN TOKEN_ENDPOINT_ERROR");
         assertThat(data.get("users")).isEqualTo("UP (propagation)");
         assertThat(data.toString()).doesNotContain(SECRET).doesNotContain("tok-");
+    }
+
+    /** Payara calls a check with another context class loader than the application's (its ApplicationInfo's). */
+    @Test
+    void reportsTheApplicationsClientsWhenTheRuntimeCallsItUnderAnotherContextClassLoader() throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader own = thread.getContextClassLoader();
+        HealthCheckResponse response;
+        try (URLClassLoader runtimes = new URLClassLoader(new URL[0], null)) {
+            thread.setContextClassLoader(runtimes);
+            response = readiness.call();
+            assertThat(thread.getContextClassLoader()).as("the caller's class loader, restored").isSameAs(runtimes);
+        } finally {
+            thread.setContextClassLoader(own);
+        }
+
+        assertThat(response.getData().orElseThrow()).containsOnlyKeys("default", "broken", "users");
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     }
 }
