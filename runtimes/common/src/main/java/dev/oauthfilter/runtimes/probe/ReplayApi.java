@@ -10,14 +10,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
-/** The target's refusing service as a Rest Client of the {@code replay} client. */
+/**
+ * The target's refusing service as a Rest Client of the {@code replay} client (no {@code @Path} on the interface: see
+ * {@link TargetApi}).
+ */
 @RegisterProvider(OAuthClientFilter.class)
 @OAuthClient("replay")
-@Path("/target")
 @Produces(MediaType.TEXT_PLAIN)
 public interface ReplayApi {
 
     @GET
-    @Path("/unauthorized-once/{id}")
+    @Path("/target/unauthorized-once/{id}")
     Response unauthorizedOnce(@PathParam("id") String id);
 }

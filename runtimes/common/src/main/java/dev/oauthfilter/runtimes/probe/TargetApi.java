@@ -9,13 +9,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
-/** The target as a Rest Client of the default client, built with {@code RestClientBuilder} (redirects as asked). */
+/**
+ * The target as a Rest Client of the default client, built with {@code RestClientBuilder} (redirects as asked). No
+ * {@code @Path} on the interface: Jersey (Payara) takes an interface with one and without {@code @RegisterRestClient} for
+ * a resource class of the application, which then clashes with {@link TargetResource}.
+ */
 @RegisterProvider(OAuthClientFilter.class)
-@Path("/target")
 @Produces(MediaType.TEXT_PLAIN)
 public interface TargetApi {
 
     @GET
-    @Path("/redirect/{status}/{origin}/{id}")
+    @Path("/target/redirect/{status}/{origin}/{id}")
     Response redirect(@PathParam("status") int status, @PathParam("origin") String origin, @PathParam("id") String id);
 }

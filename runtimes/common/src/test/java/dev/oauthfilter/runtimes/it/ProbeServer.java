@@ -140,7 +140,8 @@ final class ProbeServer implements BeforeAllCallback {
             ServerProcess process = ServerProcess.start(runtime.command(home, javaHome, war, work, ports),
                     Map.of("JAVA_HOME", javaHome.toString(), "OAUTH_ORDERS_CLIENT_SECRET", ordersSecret,
                             "PROBE_ORDERS_ACCEPTED_SECRET", ordersSecret),
-                    work, URI.create("http://localhost:" + ports.http() + CONTEXT + "/target/received/ready"), timeout);
+                    work, URI.create("http://localhost:" + ports.http() + CONTEXT + "/target/received/ready"),
+                    runtime::deploymentFailed, timeout);
             System.out.printf("%s ready (probe deployed) at http://localhost:%d in %.1f s, on %s%n",
                     runtime.displayName(), ports.http(), process.startup().toMillis() / 1000.0, javaHome);
             return new Started(runtime, ports, ordersSecret, process);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -49,11 +50,12 @@ final class ServerProcess implements AutoCloseable {
      *                    options is passed on)
      * @param work        a directory of its own: its pid file and log go there
      * @param ready       answers 200 once the application is deployed
+     * @param failed      tells, from the log, that the application could not be deployed (then the start fails at once)
      * @param timeout     how long the server may take
      * @throws IllegalStateException naming the log, and quoting its end, when the server does not become ready
      */
     static ServerProcess start(List<String> command, Map<String, String> environment, Path work, URI ready,
-                               Duration timeout) {
+                               Predicate<String> failed, Duration timeout) {
         Path pidFile = work.resolve("server.pid");
         Path log = work.resolve("server.log");
         stopLeftOver(work);
@@ -74,7 +76,7 @@ final class ServerProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
-            awaitReady(process, ready, timeout, log);
+            awaitReady(process, ready, failed, timeout, log);
         } catch (IOException | RuntimeException e) {
             stop(process, stopOnExit, pidFile);
             throw e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
@@ -112,7 +114,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(Process process, URI ready, Duration timeout, Path log) {
+    private static void awaitReady(Process process, URI ready, Predicate<String> failed, Duration timeout, Path log) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -129,6 +131,9 @@ final class ServerProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the server", e);
+            }
+            if (failed.test(logText(log))) {
+                throw failure(log, "the application could not be deployed");
             }
             // the pause between polls waits on the process itself: one that exits ends the wait at once
             if (exitedWithin(process, POLL_INTERVAL)) {
@@ -151,6 +156,14 @@ final class ServerProcess implements AutoCloseable {
 
     private static IllegalStateException failure(Path log, String what) {
         return new IllegalStateException(what + ". Its output is in " + log + ", which ends with:\n" + logTail(log));
+    }
+
+    private static String logText(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static String logTail(Path log) {

@@ -24,7 +24,7 @@ enum ServerRuntime {
      * the work directory ({@code jboss.server.base.dir}): the WAR is deployed by the deployment scanner at boot.
      * Readiness is served on the management port.
      */
-    WILDFLY("WildFly", false) {
+    WILDFLY("WildFly", false, "WFLYCTL0013: Operation (\"deploy\")") {
         @Override
         void prepare(Path home, Path war, Path work) throws IOException {
             Path base = work.resolve("standalone");
@@ -54,7 +54,7 @@ enum ServerRuntime {
      * Payara Micro: {@code java -jar payara-micro.jar --deploy <war>} on Java 21+, without clustering, with its
      * configuration kept in the work directory ({@code --rootdir}). Readiness is served on the HTTP port.
      */
-    PAYARA("Payara Micro", true) {
+    PAYARA("Payara Micro", true, "Exception while loading the app", "failed due to previous errors") {
         @Override
         void prepare(Path home, Path war, Path work) throws IOException {
             Files.createDirectories(work.resolve("root"));
@@ -81,10 +81,17 @@ enum ServerRuntime {
 
     private final String displayName;
     private final boolean jaxRsClientFollowsRedirects;
+    private final List<String> deploymentFailures;
 
-    ServerRuntime(String displayName, boolean jaxRsClientFollowsRedirects) {
+    ServerRuntime(String displayName, boolean jaxRsClientFollowsRedirects, String... deploymentFailures) {
         this.displayName = displayName;
         this.jaxRsClientFollowsRedirects = jaxRsClientFollowsRedirects;
+        this.deploymentFailures = List.of(deploymentFailures);
+    }
+
+    /** @return whether the server's output says that the application could not be deployed */
+    boolean deploymentFailed(String log) {
+        return deploymentFailures.stream().anyMatch(log::contains);
     }
 
     /** @return the runtime named by {@code -Dprobe.runtime} ({@code wildfly}, {@code payara}) */
