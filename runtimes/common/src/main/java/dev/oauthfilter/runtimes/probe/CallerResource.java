@@ -97,6 +97,9 @@ public class CallerResource {
         if ("rest".equals(client)) {
             return withRestClient(TargetApi.class, follow, api -> response(() -> api.redirect(status, origin, id)));
         }
+        if ("orders".equals(client)) {
+            return withRestClient(OrdersApi.class, follow, api -> response(() -> api.redirect(status, origin, id)));
+        }
         return withJaxRsClient(tokens, target -> target.path("target/redirect/" + status + "/" + origin + "/" + id)
                 .request().get());
     }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -24,4 +25,8 @@ public interface OrdersApi {
     @GET
     @Path("/record/{id}")
     String record(@PathParam("id") String id);
+
+    @GET
+    @Path("/redirect/{status}/{origin}/{id}")
+    Response redirect(@PathParam("status") int status, @PathParam("origin") String origin, @PathParam("id") String id);
 }

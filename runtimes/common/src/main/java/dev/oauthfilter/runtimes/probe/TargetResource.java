@@ -17,8 +17,8 @@ import java.net.URI;
 
 /**
  * The service the probe's clients call: it records the {@code Authorization} header of each call, redirects to itself
- * (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the same port), and refuses the first
- * token it sees on {@code unauthorized-once}.
+ * (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the same port) or to {@link
+ * ElsewhereResource} on this origin ({@code outside}), and refuses the first token it sees on {@code unauthorized-once}.
  */
 @RequestScoped
 @Path("/target")
@@ -43,7 +43,8 @@ public class TargetResource {
     public Response redirect(@PathParam("status") int status, @PathParam("origin") String origin,
                              @PathParam("id") String id) {
         String host = "other".equals(origin) ? "127.0.0.1" : "localhost";
-        URI location = uriInfo.getBaseUriBuilder().host(host).path("target/record/" + id).build();
+        String path = "outside".equals(origin) ? "elsewhere/record/" : "target/record/";
+        URI location = uriInfo.getBaseUriBuilder().host(host).path(path + id).build();
         return Response.status(status).location(location).build();
     }
 

@@ -140,6 +140,23 @@ class RuntimeGuaranteesIT {
         soft.assertAll();
     }
 
+    /**
+     * A redirect within the origin but out of the client's {@code allowed-hosts}: the JDK's HttpURLConnection (Jersey's
+     * default connector on Payara) would forward the token there, as RESTEasy's engine would; the filter does not.
+     */
+    @Test
+    void aRedirectOutOfTheAllowedHostsCarriesNoTokenOnTheSameOrigin() {
+        SoftAssertions soft = new SoftAssertions();
+        for (int status : REDIRECTS) {
+            String outside = "outside-" + status;
+            soft.assertThat(SERVER.call("/call/redirect/orders/true/" + status + "/outside/" + outside))
+                    .as("%s followed", status).isEqualTo("status:200");
+            soft.assertThat(list("/target/received/" + outside)).as("%s out of allowed-hosts", status)
+                    .containsExactly("none");
+        }
+        soft.assertAll();
+    }
+
     @Test
     void aPropagatingClientForwardsTheCallersTokenOnlyWithinItsRequest() {
         String caller = "Bearer caller-token-" + System.nanoTime();
