@@ -104,6 +104,13 @@ public class CallerResource {
                 .request().get());
     }
 
+    /** A method that {@link OrdersRecordingApi} inherits, called through it. */
+    @GET
+    @Path("/inherited/{id}")
+    public String inherited(@PathParam("id") String id) {
+        return withRestClient(OrdersRecordingApi.class, false, api -> outcome(() -> api.read(id)));
+    }
+
     @GET
     @Path("/unauthorized-once/{client}/{id}")
     public String unauthorizedOnce(@PathParam("client") String client, @PathParam("id") String id) {
