@@ -189,6 +189,15 @@ class RuntimeGuaranteesIT {
         assertThat(list("/target/received/no-caller-token")).isEmpty();
     }
 
+    /**
+     * The library brings Jackson into the WAR; WildFly then writes the application's own JSON with Jackson instead of
+     * JSON-B (WFLYRS0018) unless {@code resteasy.preferJacksonOverJsonB=false} (the probe's web.xml) says otherwise.
+     */
+    @Test
+    void theApplicationsOwnJsonIsStillWrittenByJsonB() {
+        assertThat(SERVER.call("/json")).isEqualTo("{\"note_text\":\"written by JSON-B\"}");
+    }
+
     /** Last but one: the others give the tokens time to age. */
     @Test
     @Order(Integer.MAX_VALUE - 1)
