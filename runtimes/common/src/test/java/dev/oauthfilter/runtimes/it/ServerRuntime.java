@@ -58,6 +58,9 @@ enum ServerRuntime {
         @Override
         void prepare(Path home, Path war, Path work) throws IOException {
             Files.createDirectories(work.resolve("root"));
+            // Payara Micro has no option for the address it listens on: loopback only, as WildFly here
+            Files.writeString(work.resolve("preboot.asadmin"), "set configs.config.server-config.network-config"
+                    + ".network-listeners.network-listener.http-listener.address=127.0.0.1\n");
         }
 
         @Override
@@ -66,6 +69,7 @@ enum ServerRuntime {
                     "-D" + PROBE_HTTP_PORT + "=" + ports.http(), "-jar", home.toString(),
                     "--nocluster", "--disablephonehome", "--port", Integer.toString(ports.http()),
                     "--rootdir", work.resolve("root").toString(), "--unpackdir", work.resolve("runtime").toString(),
+                    "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
                     "--deploy", war.toString()));
             return command;
         }
