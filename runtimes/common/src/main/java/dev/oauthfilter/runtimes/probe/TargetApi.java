@@ -11,8 +11,8 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
 /**
  * The target as a Rest Client of the default client, built with {@code RestClientBuilder} (redirects as asked). No
- * {@code @Path} on the interface: Jersey (Payara) takes an interface with one and without {@code @RegisterRestClient} for
- * a resource class of the application, which then clashes with {@link TargetResource}.
+ * {@code @Path} on the interface: Jersey (Payara) takes an interface with one and without {@code @RegisterRestClient}
+ * for a resource class of the application, which then clashes with {@link TargetResource}.
  */
 @RegisterProvider(OAuthClientFilter.class)
 @Produces(MediaType.TEXT_PLAIN)

@@ -17,8 +17,9 @@ import java.net.URI;
 
 /**
  * The service the probe's clients call: it records the {@code Authorization} header of each call, redirects to itself
- * (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the same port) or to {@link
- * ElsewhereResource} on this origin ({@code outside}), and refuses the first token it sees on {@code unauthorized-once}.
+ * (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the same port) or to
+ * {@link ElsewhereResource} on this origin ({@code outside}), and refuses the first token it sees on
+ * {@code unauthorized-once}.
  */
 @RequestScoped
 @Path("/target")

@@ -30,7 +30,8 @@ enum ServerRuntime {
             Path base = work.resolve("standalone");
             copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
             Files.createDirectories(base.resolve("deployments"));
-            Files.copy(war, base.resolve("deployments").resolve(war.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(war, base.resolve("deployments").resolve(war.getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
         }
 
         @Override
