@@ -215,7 +215,10 @@ class RuntimeGuaranteesIT {
         assertReplayedWithANewToken("replay-jaxrs", defaultIssued, list("/as/issued/probe-default"));
     }
 
-    /** Last: after every call, the server's logs hold neither a token nor a secret. */
+    /**
+     * Last: after every call, the server's logs, with oauth-filter's records at every level, hold neither a token nor
+     * a secret.
+     */
     @Test
     @Order(Integer.MAX_VALUE)
     void theServersLogsHoldNoTokenAndNoSecret() throws IOException {
@@ -226,6 +229,12 @@ class RuntimeGuaranteesIT {
         }
         assertThat(logs).contains(SERVER.log());
         assertThat(SERVER.log()).as("the server's output").isNotEmptyFile();
+        StringBuilder all = new StringBuilder();
+        for (Path log : logs) {
+            all.append(Files.readString(log, StandardCharsets.ISO_8859_1));
+        }
+        assertThat(all).as("the check is only meaningful if oauth-filter's FINE records are in the logs")
+                .contains("obtained AccessToken[type=Bearer, sha256=");
         for (Path log : logs) {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             assertThat(text).as(log.toString())

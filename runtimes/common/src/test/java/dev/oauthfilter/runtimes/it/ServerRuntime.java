@@ -3,6 +3,7 @@ package dev.oauthfilter.runtimes.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +30,16 @@ enum ServerRuntime {
         void prepare(Path home, Path war, Path work) throws IOException {
             Path base = work.resolve("standalone");
             copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
+            // oauth-filter's own records at every level into log/server.log (the FILE handler takes all levels),
+            // so that the log hygiene test sees its finest ones; nothing else of the configuration changes
+            Path configuration = base.resolve("configuration/standalone-microprofile.xml");
+            String xml = Files.readString(configuration, StandardCharsets.UTF_8);
+            if (!xml.contains("<root-logger>")) {
+                throw new IllegalStateException(configuration + " has no <root-logger> to put a logger before");
+            }
+            Files.writeString(configuration, xml.replaceFirst("<root-logger>",
+                    "<logger category=\"dev.oauthfilter\"><level name=\"TRACE\"/></logger>\n            <root-logger>"),
+                    StandardCharsets.UTF_8);
             Files.createDirectories(base.resolve("deployments"));
             Files.copy(war, base.resolve("deployments").resolve(war.getFileName()),
                     StandardCopyOption.REPLACE_EXISTING);
@@ -62,6 +73,14 @@ enum ServerRuntime {
             // Payara Micro has no option for the address it listens on: loopback only, as WildFly here
             Files.writeString(work.resolve("preboot.asadmin"), "set configs.config.server-config.network-config"
                     + ".network-listeners.network-listener.http-listener.address=127.0.0.1\n");
+            // oauth-filter's own records at every level on the server's output, so that the log hygiene test sees
+            // its finest ones
+            Files.writeString(work.resolve("logging.properties"), String.join("\n",
+                    "handlers=java.util.logging.ConsoleHandler",
+                    "java.util.logging.ConsoleHandler.level=ALL",
+                    "java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter",
+                    ".level=INFO",
+                    "dev.oauthfilter.level=ALL", ""), StandardCharsets.UTF_8);
         }
 
         @Override
@@ -71,6 +90,7 @@ enum ServerRuntime {
                     "--nocluster", "--disablephonehome", "--port", Integer.toString(ports.http()),
                     "--rootdir", work.resolve("root").toString(), "--unpackdir", work.resolve("runtime").toString(),
                     "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
+                    "--logproperties", work.resolve("logging.properties").toString(),
                     "--deploy", war.toString()));
             return command;
         }
