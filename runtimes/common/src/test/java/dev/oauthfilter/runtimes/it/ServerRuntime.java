@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 enum ServerRuntime {
 
     /**
-     * WildFly's {@code standalone-microprofile.xml} as distributed, with a server base directory of its own under
+     * WildFly's {@code standalone-microprofile.xml} as distributed (plus a logger that records oauth-filter at every
+     * level), with a server base directory of its own under
      * the work directory ({@code jboss.server.base.dir}): the WAR is deployed by the deployment scanner at boot.
      * Readiness is served on the management port.
      */
