@@ -314,7 +314,8 @@ public final class OAuthClientConfig {
                 + ", clientAuthMethod="
                 + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
                 + (audience == null ? "" : ", audience=" + audience)
-                + (resources.isEmpty() ? "" : ", resources=" + resources) + (dpop ? ", dpop" + (dpopKey == null ? "" : "=" + dpopKey) : "")
+                + (resources.isEmpty() ? "" : ", resources=" + resources)
+                + (dpop ? ", dpop" + (dpopKey == null ? "" : "=" + dpopKey) : "")
                 + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
                 + (allowedHosts.entries().isEmpty() ? "" : ", allowedHosts=" + allowedHosts.entries()) + "]";
     }

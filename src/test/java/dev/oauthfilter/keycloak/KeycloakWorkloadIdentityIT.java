@@ -99,7 +99,8 @@ class KeycloakWorkloadIdentityIT {
                             "supportsClientAssertions": "true", "supportsClientAssertionReuse": "true",
                             "authorizationUrl": "%s", "tokenUrl": "%s", "clientId": "unused",
                             "clientSecret": "unused", "clientAuthMethod": "client_secret_post"}}
-                """.formatted(KUBERNETES_ISSUER, jwksUrl, KUBERNETES_ISSUER + "/unused", KUBERNETES_ISSUER + "/unused"));
+                """.formatted(KUBERNETES_ISSUER, jwksUrl, KUBERNETES_ISSUER + "/unused",
+                KUBERNETES_ISSUER + "/unused"));
         KEYCLOAK.create("clients", """
                 {"clientId": "%s", "enabled": true, "publicClient": false, "serviceAccountsEnabled": true,
                  "standardFlowEnabled": false, "directAccessGrantsEnabled": false,
