@@ -244,10 +244,6 @@ public final class TokenCache implements AutoCloseable {
         }
     }
 
-    /**
-     * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
-     * then run with the application's context and stop with it. Looked up once per class loader, so per application.
-     */
     /** The caches that report with the shared one, and the listener that passes their events on to its own. */
     private static final class WithShared {
         // weak: a cache closed and forgotten by its application is not kept alive here
@@ -285,6 +281,10 @@ public final class TokenCache implements AutoCloseable {
         }
     }
 
+    /**
+     * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
+     * then run with the application's context and stop with it. Looked up once per class loader, so per application.
+     */
     private static final class ManagedExecutor {
         static final Optional<Executor> INSTANCE = lookUp();
 
