@@ -51,16 +51,9 @@ class DPoPConfiguredKeyTest {
 
     @BeforeAll
     static void keyStores() throws Exception {
-        ecStore = ecKeyStore(dir.resolve("dpop.p12"));
-        otherEcStore = ecKeyStore(dir.resolve("other-dpop.p12"));
+        ecStore = TestKeys.ecKeyStore(dir.resolve("dpop.p12"), "dpop-key", PASSWORD);
+        otherEcStore = TestKeys.ecKeyStore(dir.resolve("other-dpop.p12"), "other-dpop-key", PASSWORD);
         rsaStore = TestKeys.keyStore(dir.resolve("rsa.p12"), "not-for-dpop", PASSWORD);
-    }
-
-    private static Path ecKeyStore(Path file) throws Exception {
-        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity",
-                "2", "-dname", "CN=dpop-key", "-keystore", file.toString(), "-storetype", "PKCS12", "-storepass",
-                PASSWORD);
-        return file;
     }
 
     private static ClientKey key(Path store) {

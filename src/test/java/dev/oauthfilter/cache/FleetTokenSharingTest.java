@@ -340,9 +340,7 @@ abstract class FleetTokenSharingTest {
         Path store = Files.createTempFile("fleet-dpop-" + name, ".p12");
         Files.delete(store);
         try {
-            TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity",
-                    "2", "-dname", "CN=fleet-dpop-" + name, "-keystore", store.toString(), "-storetype", "PKCS12",
-                    "-storepass", "fleet-dpop-pw");
+            TestKeys.ecKeyStore(store, "fleet-dpop-" + name, "fleet-dpop-pw");
             return ClientKey.fromKeyStore(store, Secret.of("fleet-dpop-pw"), null, "PKCS12");
         } finally {
             Files.deleteIfExists(store);

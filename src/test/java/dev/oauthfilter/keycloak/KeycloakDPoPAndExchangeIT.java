@@ -102,9 +102,7 @@ class KeycloakDPoPAndExchangeIT {
     @Test
     void withAConfiguredKeyKeycloakBindsTheTokensOfEveryReplicaToThatKey(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("dpop.p12");
-        TestKeys.keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=dpop-key", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
-                "dpop-store-pw");
+        TestKeys.ecKeyStore(store, "dpop-key", "dpop-store-pw");
         ClientKey key = ClientKey.fromKeyStore(store, Secret.of("dpop-store-pw"), null, "PKCS12");
         OAuthClientConfig keyed = OAuthClientConfig.builder().tokenUrl(KEYCLOAK.tokenEndpoint()).clientId(DPOP_CLIENT)
                 .clientSecret(DPOP_SECRET).scope("openid").dpopKey(key).build();

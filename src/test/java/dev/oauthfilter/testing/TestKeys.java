@@ -37,6 +37,18 @@ public final class TestKeys {
         return Files.writeString(file, pem, StandardCharsets.US_ASCII);
     }
 
+    /**
+     * A PKCS#12 key store holding an EC P-256 key (alias {@code dpop}) and a self-signed certificate for
+     * {@code CN=<commonName>}: what a configured DPoP key is.
+     */
+    public static Path ecKeyStore(Path file, String commonName, String password)
+            throws IOException, InterruptedException {
+        keytool("-genkeypair", "-alias", "dpop", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=" + commonName, "-keystore", file.toString(), "-storetype", "PKCS12",
+                "-storepass", password);
+        return file;
+    }
+
     /** A PKCS#12 key store holding an RSA key and a self-signed certificate for {@code CN=<commonName>}. */
     public static Path keyStore(Path file, String commonName, String password) throws IOException, InterruptedException {
         keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
