@@ -21,8 +21,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Properties;
@@ -85,8 +83,7 @@ class LibertyFleetIT {
         Files.createDirectories(war.getParent());
         fleetApplication(LIBRARY_APP, LIBRARY_HAZELCAST).as(ZipExporter.class).exportTo(war.toFile(), true);
         // the documented configuration file as it is, its variables set beside it
-        Path dropin = Path.of(System.getProperty("liberty.server.dir"), "configDropins", "overrides",
-                "fleet-library-it.xml");
+        Path dropin = ConfigDropins.path("fleet-library-it.xml");
         Files.createDirectories(dropin.getParent());
         Files.writeString(dropin, String.join("\n",
                 "<server>",
@@ -98,24 +95,12 @@ class LibertyFleetIT {
                 "  <variable name=\"fleet.app.context\" value=\"/" + LIBRARY_APP + "\"/>",
                 "</server>"), StandardCharsets.UTF_8);
         try {
-            awaitStatus(LIBRARY_APP, true);
+            ConfigDropins.awaitStatus(LIBRARY_APP, "/fleet/tokens/0", true);
             assertOneTokenRequestBetween(LIBRARY_APP, LIBRARY_HAZELCAST);
         } finally {
             Files.delete(dropin);
-            awaitStatus(LIBRARY_APP, false);
+            ConfigDropins.awaitStatus(LIBRARY_APP, "/fleet/tokens/0", false);
         }
-    }
-
-    /** Waits until the application answers (started) or no longer does (removed), by the configuration's update. */
-    private static void awaitStatus(String application, boolean started) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        String answer = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/0", null);
-        while (answer.startsWith("http:") == started && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-            answer = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/0", null);
-        }
-        assertThat(answer.startsWith("http:")).as(application + (started ? " started" : " removed") + " (" + answer
-                + ")").isEqualTo(!started);
     }
 
     private static void assertOneTokenRequestBetween(String application, String hazelcastUri) throws Exception {

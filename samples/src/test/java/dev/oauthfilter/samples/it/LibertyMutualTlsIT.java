@@ -18,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,7 +65,7 @@ class LibertyMutualTlsIT {
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
-        dropin = Path.of(System.getProperty("liberty.server.dir"), "configDropins", "overrides", "mtls-it.xml");
+        dropin = ConfigDropins.path("mtls-it.xml");
         Files.createDirectories(dropin.getParent());
         // what the README shows: the client's key store and the service's trust as Liberty's outbound SSL settings
         Files.writeString(dropin, String.join("\n",
@@ -80,7 +78,7 @@ class LibertyMutualTlsIT {
                 "  <sslDefault outboundSSLRef=\"mtlsOutbound\"/>",
                 "  <webApplication location=\"" + war + "\" contextRoot=\"/" + APP + "\"/>",
                 "</server>"), StandardCharsets.UTF_8);
-        awaitStatus(true);
+        ConfigDropins.awaitStatus(APP, "/mtls/ping", true);
     }
 
     @AfterAll
@@ -88,25 +86,13 @@ class LibertyMutualTlsIT {
         try {
             if (dropin != null) {
                 Files.deleteIfExists(dropin);
-                awaitStatus(false);
+                ConfigDropins.awaitStatus(APP, "/mtls/ping", false);
             }
         } finally {
             if (service != null) {
                 service.close();
             }
         }
-    }
-
-    /** Waits until the application answers (started) or no longer does (removed), by the configuration's update. */
-    private static void awaitStatus(boolean started) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        String answer = LibertyClientGuaranteesIT.call(APP, "/mtls/ping", null);
-        while (answer.startsWith("http:") == started && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-            answer = LibertyClientGuaranteesIT.call(APP, "/mtls/ping", null);
-        }
-        assertThat(answer.startsWith("http:")).as(APP + (started ? " started" : " removed") + " (" + answer + ")")
-                .isEqualTo(!started);
     }
 
     @Test
