@@ -112,11 +112,7 @@ class LibertyClientGuaranteesIT {
     @Test
     void aRefusedTokenIsDroppedAndTheRequestReplayedOnceWithANewOne() {
         // only a token older than 5 s is dropped on a 401 (a younger one was just issued: a new one would not help)
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Long.parseLong(probe("/call/token-age", null)) < 5_500) {
-            assertThat(Instant.now()).as("tokens aged 5.5 s").isBefore(deadline);
-            pause();
-        }
+        awaitTokenAge("/call/token-age");
 
         assertThat(probe("/call/unauthorized-once/rest/replay-rest", null)).as("Rest Client").isEqualTo("status:200");
         assertThat(probe("/call/unauthorized-once/jaxrs/replay-jaxrs", null)).as("JAX-RS client").isEqualTo("status:200");
@@ -147,6 +143,21 @@ class LibertyClientGuaranteesIT {
                 .isEqualTo("status:200 status:200");
         assertThat(probe("/dpop/received/liberty", null)).as("what the service saw")
                 .isEqualTo("nonce-challenge,ok,ok");
+    }
+
+    @Test
+    void aDPoPProofTheServiceRefusesIsReturnedAndTheTokenKept() {
+        String id = "refuse-once-" + System.nanoTime();
+        assertThat(probe("/call/dpop-once/" + id, null)).isEqualTo("status:200");
+        // a token younger than 5 s is kept on any 401: only an older one shows that this refusal does not drop it
+        awaitTokenAge("/call/dpop-token-age");
+
+        assertThat(probe("/call/dpop-once/" + id, null)).as("the refusal, returned").isEqualTo("status:401");
+        assertThat(probe("/call/dpop-once/" + id, null)).isEqualTo("status:200");
+        assertThat(probe("/dpop/received/" + id, null)).isEqualTo("nonce-challenge,ok,proof-refused,ok");
+        List<String> tokens = List.of(probe("/dpop/tokens/" + id, null).split(","));
+        assertThat(tokens).as("the same token before and after the refused proof").hasSize(4)
+                .containsOnly(tokens.get(0));
     }
 
     @Test
@@ -206,6 +217,15 @@ class LibertyClientGuaranteesIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the token(s) the probe path reports the age of are older than 5.5 s (real time must pass). */
+    private static void awaitTokenAge(String path) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Long.parseLong(probe(path, null)) < 5_500) {
+            assertThat(Instant.now()).as("tokens aged 5.5 s").isBefore(deadline);
+            pause();
         }
     }
 

@@ -43,6 +43,10 @@ public class CallerResource {
     TokenProvider replayTokens;
 
     @Inject
+    @OAuthClient("dpop")
+    TokenProvider dpopTokens;
+
+    @Inject
     PropagationProbe propagation;
 
     @Context
@@ -120,6 +124,20 @@ public class CallerResource {
     public String dpop(@PathParam("id") String id) {
         return withRestClient(DPoPServiceApi.class,
                 api -> String.join(" ", outcome(() -> api.service(id)), outcome(() -> api.service(id))));
+    }
+
+    /** Calls the DPoP service once through a Rest Client of the {@code dpop} client. */
+    @GET
+    @Path("/dpop-once/{id}")
+    public String dpopOnce(@PathParam("id") String id) {
+        return withRestClient(DPoPServiceApi.class, api -> outcome(() -> api.service(id)));
+    }
+
+    /** Milliseconds since the {@code dpop} client's token was issued. */
+    @GET
+    @Path("/dpop-token-age")
+    public String dpopTokenAge() {
+        return Long.toString(Duration.between(dpopTokens.token().issuedAt(), Instant.now()).toMillis());
     }
 
     /**

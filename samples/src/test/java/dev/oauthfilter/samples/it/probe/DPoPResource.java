@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A DPoP (RFC 9449) token endpoint and a service that checks proofs as a server must, for the Liberty ITs: the token
  * is bound to the key of the token request's proof; the service wants {@code Authorization: DPoP}, a proof signed by
  * that key for exactly its method and URI with the token's {@code ath} and a {@code jti} never seen, and asks each
- * new id once for a nonce of its own. What it saw per id is at {@code /dpop/received/{id}}.
+ * new id once for a nonce of its own; for an id {@code refuse-once-*} it refuses one valid proof after the first
+ * success ({@code invalid_dpop_proof}). What it saw per id is at {@code /dpop/received/{id}}, fingerprints of the
+ * tokens it was sent at {@code /dpop/tokens/{id}}.
  */
 @Path("/dpop")
 public class DPoPResource {
@@ -37,6 +39,8 @@ public class DPoPResource {
     private static final Map<String, String> BOUND = new ConcurrentHashMap<>();          // token -> jkt
     private static final Set<String> JTIS = ConcurrentHashMap.newKeySet();
     private static final Map<String, List<String>> SEEN = new ConcurrentHashMap<>();
+    // per id, the SHA-256 prefix of each token the service was sent (never the token)
+    private static final Map<String, List<String>> TOKENS = new ConcurrentHashMap<>();
 
     @Context
     UriInfo uriInfo;
@@ -67,6 +71,7 @@ public class DPoPResource {
             return Response.status(401).header("WWW-Authenticate", "DPoP algs=\"ES256\"").build();
         }
         String token = authorization.substring("DPoP ".length());
+        TOKENS.computeIfAbsent(id, key -> new ArrayList<>()).add(fingerprint(token));
         String nonce = "nonce-for-" + id;
         try {
             String jkt = verify(proof, "GET", token, nonce);
@@ -82,8 +87,31 @@ public class DPoPResource {
             seen.add("bad:" + e.getMessage());
             return Response.status(401).build();
         }
+        if (id.startsWith("refuse-once-") && seen.contains("ok") && !seen.contains("proof-refused")) {
+            // a valid proof refused once, as a server whose clock disagrees with the proof's iat would
+            seen.add("proof-refused");
+            return Response.status(401).header("WWW-Authenticate",
+                    "DPoP algs=\"ES256\", error=\"invalid_dpop_proof\", error_description=\"iat out of range\"")
+                    .build();
+        }
         seen.add("ok");
         return Response.ok("ok").build();
+    }
+
+    @GET
+    @Path("/tokens/{id}")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String tokens(@PathParam("id") String id) {
+        return String.join(",", TOKENS.getOrDefault(id, List.of()));
+    }
+
+    private static String fingerprint(String token) {
+        try {
+            return Base64URL.encode(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.US_ASCII))).toString().substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @GET
