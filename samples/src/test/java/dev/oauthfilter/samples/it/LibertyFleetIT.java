@@ -25,6 +25,8 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +76,16 @@ class LibertyFleetIT {
     @Test
     void aLibertyReplicaAndAnotherProcessMakeOneTokenRequestBetweenThem() throws Exception {
         assertOneTokenRequestBetween(APP, HAZELCAST);
+
+        // the fleet's client is in the application's metrics like any other (before: absent, the binding listened to
+        // the library's shared cache only)
+        String metrics = SampleServer.getAbsolute("http://localhost:" + System.getProperty("http.port", "9080")
+                + "/metrics?scope=application").body();
+        Matcher hits = Pattern.compile("^oauth_token_cache_hits\\{([^}]*app=\"" + APP
+                + "\"[^}]*)\\}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(hits.find()).as("oauth_token_cache_hits of " + APP + " in:\n" + metrics).isTrue();
+        assertThat(hits.group(1)).contains("client=\"default\"");
+        assertThat(Double.parseDouble(hits.group(2))).as("51 calls on Liberty").isGreaterThanOrEqualTo(50.0);
     }
 
     @Test
