@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  *   <li>a base URI ({@code https://api.example.com/notes}, or {@code http://localhost:9080/api} for plain http):
  *       exactly that scheme, host and port, and a path equal to the base path or under it on a segment boundary,
  *       compared after dot-segments and percent-encoded dots are resolved, so that {@code /notes/../admin} and
- *       {@code /notes/%2e%2e/admin} are not under {@code /notes}.</li>
+ *       {@code /notes/%2e%2e/admin} are not under {@code /notes}. A path that some server or proxy on the way could
+ *       read as another path is under no base: a segment that is a dot-segment once its {@code ;params} are removed
+ *       ({@code /notes/..;/admin}, as Tomcat-style servers read it), or that holds an encoded {@code /} or
+ *       {@code \} ({@code %2f}, {@code %5c}, which proxies may decode) or a double-encoded dot, slash or backslash
+ *       ({@code %252e}).</li>
  * </ul>
  *
  * <pre>{@code
@@ -28,6 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class AllowedHosts {
 
+    // an encoded slash or backslash, or a double-encoded dot, slash or backslash: read differently along the way
+    private static final Pattern AMBIGUOUS = Pattern.compile("%(2f|5c|25(2e|2f|5c))", Pattern.CASE_INSENSITIVE);
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     private final List<String> entries;
@@ -137,11 +143,15 @@ public final class AllowedHosts {
 
     /**
      * The path with percent-encoded dots decoded and dot-segments resolved (RFC 3986 §5.2.4); null when it climbs
-     * above the root, which no base contains.
+     * above the root, or when a server or proxy could read it as another path (see the class comment), which no
+     * base contains.
      */
     static String normalised(String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
+        }
+        if (AMBIGUOUS.matcher(rawPath).find()) {
+            return null;
         }
         String path = rawPath.replace("%2e", ".").replace("%2E", ".");
         Deque<String> segments = new ArrayDeque<>();
@@ -149,6 +159,11 @@ public final class AllowedHosts {
         for (int i = 1; i < parts.length; i++) {
             String segment = parts[i];
             boolean last = i == parts.length - 1;
+            String withoutParams = segment.indexOf(';') < 0 ? segment : segment.substring(0, segment.indexOf(';'));
+            if (!withoutParams.equals(segment) && (withoutParams.equals(".") || withoutParams.equals(".."))) {
+                // "..;x" is ".." to a server that strips path parameters, and a segment of its own to others
+                return null;
+            }
             if (segment.equals("..")) {
                 if (segments.isEmpty()) {
                     return null;

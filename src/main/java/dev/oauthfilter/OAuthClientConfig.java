@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 
 /**
  * The immutable description of one OAuth 2.0 client-credentials client: where its token endpoint is, how it
@@ -50,6 +51,7 @@ public final class OAuthClientConfig {
     private final Timing timing;
     private final AllowedHosts allowedHosts;
     private final SSLContext sslContext;
+    private final X509Certificate tlsClientCertificate;
     private final boolean retryOnUnauthorized;
     private final boolean dpop;
     private final ClientKey dpopKey;
@@ -77,6 +79,7 @@ public final class OAuthClientConfig {
         this.timing = new Timing(b);
         this.allowedHosts = new AllowedHosts(b.allowedHosts);
         this.sslContext = b.sslContext;
+        this.tlsClientCertificate = b.tlsClientCertificate;
         this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.dpop = b.dpop || b.dpopKey != null;
         this.dpopKey = b.dpopKey;
@@ -236,6 +239,15 @@ public final class OAuthClientConfig {
         return Optional.ofNullable(sslContext);
     }
 
+    /**
+     * @return the certificate that {@link #sslContext()} presents to the token endpoint (mutual TLS), when known: a
+     *         server may bind tokens to it ({@code cnf.x5t#S256}), so a fleet shares tokens only among replicas that
+     *         present the same one
+     */
+    public Optional<X509Certificate> tlsClientCertificate() {
+        return Optional.ofNullable(tlsClientCertificate);
+    }
+
     /** @return whether a 401 from the protected service makes the filter get a new token and replay the request once */
     public boolean retryOnUnauthorized() {
         return retryOnUnauthorized;
@@ -393,6 +405,7 @@ public final class OAuthClientConfig {
         private boolean dpop;
         private ClientKey dpopKey;
         private SSLContext sslContext;
+        private X509Certificate tlsClientCertificate;
         private int cacheSize = 100;
         private boolean allowInsecureHttp;
 
@@ -695,6 +708,21 @@ public final class OAuthClientConfig {
          */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * Names the certificate that the {@link #sslContext(SSLContext) TLS context} presents to the token endpoint
+         * (mutual TLS; the {@code tls.key-store} keys set it for you). A server may bind tokens to that certificate
+         * ({@code cnf.x5t#S256}, RFC 8705): a fleet ({@link TokenCache.Builder#sharedVia}) then shares a token only
+         * among replicas presenting the same certificate. Without it, replicas whose contexts present different
+         * certificates would share one token that the server accepts from one of them only.
+         *
+         * @param certificate the client certificate of the TLS context
+         * @return this builder
+         */
+        public Builder tlsClientCertificate(X509Certificate certificate) {
+            this.tlsClientCertificate = certificate;
             return this;
         }
 

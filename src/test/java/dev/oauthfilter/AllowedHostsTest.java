@@ -114,6 +114,20 @@ class AllowedHostsTest {
     }
 
     @Test
+    void aPathThatAServerOrProxyCouldReadAsAnotherIsUnderNoBase() {
+        String base = "https://api.example.com/notes";
+        for (String path : List.of("/notes/..;/admin", "/notes/..;jsessionid=1/admin", "/notes/.;x/../../admin",
+                "/notes/%2e%2e;/admin", "/notes/..%2fadmin", "/notes/..%2Fadmin", "/notes/..%5cadmin",
+                "/notes/..%5Cadmin", "/notes/%252e%252e/admin", "/notes/x%252fy")) {
+            assertThat(allows(base, "https://api.example.com" + path)).as(path).isFalse();
+        }
+        assertThat(allows(base, "https://api.example.com/notes/1;v=2")).as("parameters on an ordinary segment")
+                .isTrue();
+        assertThat(allows("api.example.com", "https://api.example.com/notes/..;/admin")).as("a host entry")
+                .isTrue();
+    }
+
+    @Test
     void theFirstMatchingEntryOfSeveralAllowsAndNoneMatchingRefuses() {
         AllowedHosts hosts = AllowedHosts.of(List.of("https://notes.internal/api", "*.example.com",
                 "billing.example.org"));

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,13 +41,8 @@ public final class ExchangedTokens implements TokenExchange {
     private final TokenEndpointClient endpoint;
     private final Clock clock;
     private volatile TokenEvents events = TokenEvents.NONE;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            // never an exchange in flight: its callers would start a second one
-            return size() > MAX_ENTRIES && eldest.getValue().token.isDone();
-        }
-    };
+    // in access order, eldest first; never above MAX_ENTRIES (see room())
+    private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
 
     /** An exchange in flight or done, and until when its token may be used (epoch millis; 0 while in flight). */
     private static final class Entry {
@@ -75,8 +71,10 @@ public final class ExchangedTokens implements TokenExchange {
             entry = entries.get(key);
             if (entry == null || entry.token.isDone() && now >= entry.usableUntil) {
                 mine = new Entry();
-                entries.put(key, mine);
                 entry = mine;
+                if (room(key, now)) {
+                    entries.put(key, mine);
+                }
             }
         }
         if (mine != null) {
@@ -117,6 +115,27 @@ public final class ExchangedTokens implements TokenExchange {
         synchronized (entries) {
             return entries.size();
         }
+    }
+
+    /**
+     * Makes room for the entry of {@code key}, under the lock: drops entries that can no longer be used, then the
+     * least recently used exchanges that are done, never one in flight (its callers would start a second one).
+     *
+     * @return false when every other entry is an exchange in flight: the caller's exchange is then not cached
+     */
+    private boolean room(String key, long now) {
+        entries.remove(key);
+        if (entries.size() < MAX_ENTRIES) {
+            return true;
+        }
+        entries.values().removeIf(entry -> entry.token.isDone() && now >= entry.usableUntil);
+        Iterator<Entry> eldestFirst = entries.values().iterator();
+        while (entries.size() >= MAX_ENTRIES && eldestFirst.hasNext()) {
+            if (eldestFirst.next().token.isDone()) {
+                eldestFirst.remove();
+            }
+        }
+        return entries.size() < MAX_ENTRIES;
     }
 
     private void fetch(Entry entry, String key, String subjectToken) {

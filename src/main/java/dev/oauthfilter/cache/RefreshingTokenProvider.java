@@ -112,15 +112,15 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
         TokenSource retrying = new RetryingTokenSource(config, source, () -> events);
         // a token bound to a key this replica generated is of no use to another; one bound to a configured key is
         boolean ownKey = proofs != null && config.dpopKey().isEmpty();
-        Optional<TokenSeal> seal = store == null || ownKey ? Optional.empty() : TokenSeal.of(config);
+        boolean canSeal = store != null && !ownKey && TokenSeal.canSeal(config);
         if (store != null && ownKey) {
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: they are"
                     + " bound to this replica's own DPoP key");
-        } else if (store != null && seal.isEmpty()) {
+        } else if (store != null && !canSeal) {
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: no client"
                     + " secret or exportable private key to seal them with");
         }
-        this.shared = seal.map(s -> new SharedTokenSource(config, s, store, retrying, clock)).orElse(null);
+        this.shared = canSeal ? new SharedTokenSource(config, new FleetSeals(config), store, retrying, clock) : null;
         this.source = shared != null ? shared : retrying;
         this.clock = clock;
         this.executor = executor;

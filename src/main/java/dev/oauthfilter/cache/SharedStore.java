@@ -112,72 +112,123 @@ final class SharedStore implements AutoCloseable {
         }, onFailure);
     }
 
-    /** The outcome of asking for a lease: taken (to give back), or held by another member. */
+    /**
+     * The outcome of asking for a lease: taken (to give back), held by another member of the fleet (until when), or
+     * a cooldown: another member's fetch failed at the token endpoint, and the fleet shares that failure until then.
+     * Only markers signed with the source's seal count: anything else in the store is taken over.
+     */
     static final class Lease {
         final String value;
         final boolean taken;
+        private final long until;
+        private final String cooldown;
 
-        private Lease(String value, boolean taken) {
+        private Lease(String value, boolean taken, long until, String cooldown) {
             this.value = value;
             this.taken = taken;
+            this.until = until;
+            this.cooldown = cooldown;
         }
 
-        /** @return when the lease runs out, in epoch milliseconds by the holder's clock */
+        /**
+         * @return when the lease runs out, in epoch milliseconds by the holder's clock, capped at the marker's own
+         *         lifetime in the store; {@link Long#MIN_VALUE} when the store changed under the call (ask again)
+         */
         long until() {
-            return SharedStore.until(value);
+            return until;
         }
 
-        /** @return the failure another member's fetch ended with, while the fleet cools down; else empty */
+        /** @return the failure another member's fetch ended with ({@code CODE:0|1}), while the fleet cools down */
         Optional<String> cooldownCode() {
-            return value != null && value.startsWith(COOLDOWN)
-                    ? Optional.of(value.substring(COOLDOWN.length(), value.lastIndexOf('@'))) : Optional.empty();
+            return Optional.ofNullable(cooldown);
         }
     }
 
+    private static final String HELD = "lease:";
     private static final String COOLDOWN = "cooldown:";
 
     /**
-     * Takes the lease on {@code name}: there is none, or the one there ran out (its holder died or is too slow, or a
-     * cooldown ended).
+     * Takes the lease on the seal's entry: there is none, the one there ran out (its holder died or is too slow, or a
+     * cooldown ended), or what is there was not signed with the seal (written by whoever can write the store without
+     * the credential: never trusted, only replaced).
      *
      * @param nowMillis the time, by the caller's clock (members' clocks are assumed to agree within a lease time)
      * @return the lease taken, to give back to {@link #release}, or the one another member holds
      */
-    Lease lease(String name, long nowMillis, long deadline) {
+    Lease lease(TokenSeal seal, long nowMillis, long deadline) {
+        String name = seal.entryName();
         return call(() -> {
-            String lease = UUID.randomUUID() + "@" + (nowMillis + leaseTime.toMillis());
+            long until = nowMillis + leaseTime.toMillis();
+            String lease = seal.sign(HELD + UUID.randomUUID() + "@" + until);
             Cache<String, String> cache = leases();
-            if (cache.putIfAbsent(name, lease)) {
-                return new Lease(lease, true);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (cache.putIfAbsent(name, lease)) {
+                    return new Lease(lease, true, until, null);
+                }
+                String held = cache.get(name);
+                if (held == null) {
+                    continue;
+                }
+                Lease other = held(seal, held, nowMillis);
+                if (other != null) {
+                    return other;
+                }
+                if (cache.replace(name, held, lease)) {
+                    return new Lease(lease, true, until, null);
+                }
             }
-            String held = cache.get(name);
-            if (held == null) {
-                return cache.putIfAbsent(name, lease) ? new Lease(lease, true) : new Lease(cache.get(name), false);
-            }
-            return until(held) < nowMillis && cache.replace(name, held, lease) ? new Lease(lease, true)
-                    : new Lease(held, false);
+            // another member changed the entry between the reads: poll again
+            return new Lease(null, false, Long.MIN_VALUE, null);
         }, deadline);
+    }
+
+    /**
+     * @return the lease or cooldown another member holds, or null when {@code held} is not one: not signed with the
+     *         seal, run out, or a failure the fleet does not share
+     */
+    private Lease held(TokenSeal seal, String held, long nowMillis) {
+        String marker = seal.verify(held).orElse(null);
+        int at = marker == null ? -1 : marker.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        long until;
+        try {
+            until = Long.parseLong(marker.substring(at + 1));
+        } catch (NumberFormatException unreadable) {
+            return null;
+        }
+        // no marker holds the fleet longer than the store keeps it, whatever its holder's clock says
+        until = Math.min(until, Durations.saturatedSum(nowMillis, markerLifetimeMillis()));
+        if (until < nowMillis) {
+            return null;
+        }
+        if (marker.startsWith(HELD)) {
+            return new Lease(held, false, until, null);
+        }
+        String failure = marker.startsWith(COOLDOWN) ? marker.substring(COOLDOWN.length(), at) : "";
+        return FleetFailures.isShared(failure) ? new Lease(held, false, until, failure) : null;
+    }
+
+    /** @return how long the leases cache keeps a marker: twice the lease time */
+    long markerLifetimeMillis() {
+        return 2 * leaseTime.toMillis();
     }
 
     /**
      * Turns a lease whose fetch failed into a cooldown: until {@code untilMillis} the other members get that
      * failure instead of fetching (at most for as long as the leases cache keeps an entry, twice the lease time).
+     *
+     * @param failure {@code CODE:0|1}, a failure {@link FleetFailures#isShared shared} with the fleet
      */
-    void coolDown(String name, String lease, String code, long untilMillis, Consumer<Unavailable> onFailure) {
-        later(() -> leases().replace(name, lease, COOLDOWN + code + "@" + untilMillis), onFailure);
+    void coolDown(TokenSeal seal, String lease, String failure, long untilMillis, Consumer<Unavailable> onFailure) {
+        String marker = seal.sign(COOLDOWN + failure + "@" + untilMillis);
+        later(() -> leases().replace(seal.entryName(), lease, marker), onFailure);
     }
 
     /** Gives a lease back, if it is still the one there; in the background. */
     void release(String name, String lease, Consumer<Unavailable> onFailure) {
         later(() -> leases().remove(name, lease), onFailure);
-    }
-
-    private static long until(String lease) {
-        try {
-            return Long.parseLong(lease.substring(lease.lastIndexOf('@') + 1));
-        } catch (RuntimeException unreadable) {
-            return Long.MIN_VALUE;
-        }
     }
 
     private Cache<String, String> tokens() {
@@ -192,7 +243,7 @@ final class SharedStore implements AutoCloseable {
     private Cache<String, String> leases() {
         Cache<String, String> cache = leases;
         if (cache == null) {
-            cache = cache(LEASES, new Duration(TimeUnit.MILLISECONDS, 2 * leaseTime.toMillis()));
+            cache = cache(LEASES, new Duration(TimeUnit.MILLISECONDS, markerLifetimeMillis()));
             leases = cache;
         }
         return cache;

@@ -23,6 +23,11 @@ import java.util.logging.Logger;
  * token sealed ({@link TokenSeal}) and gives the lease back. Members that find the lease held wait for the token it
  * brings, polling, within the caller's time. When the store fails or does not answer in time, the fetch goes on
  * locally, as without sharing, and the store is left alone for a while: one WARNING per episode.
+ *
+ * <p>Nothing read from the store is trusted unless the source's seal authenticates it (tokens, leases, cooldowns),
+ * and no wait read from it lasts longer than {@code max-retry-after} or the marker's own lifetime in the store: a
+ * writer without the credential can at worst make a member fetch its own token. The seal follows the credential
+ * ({@link FleetSeals}): after a secret file is rotated, tokens are sealed and looked up under the new secret's seal.
  */
 final class SharedTokenSource implements TokenSource {
 
@@ -33,7 +38,7 @@ final class SharedTokenSource implements TokenSource {
     private static final long RETRY_STORE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final OAuthClientConfig config;
-    private final TokenSeal seal;
+    private final FleetSeals seals;
     private final SharedStore store;
     private final TokenSource local;
     private final Clock clock;
@@ -41,9 +46,9 @@ final class SharedTokenSource implements TokenSource {
     private volatile boolean storeDown;
     private volatile String refused;
 
-    SharedTokenSource(OAuthClientConfig config, TokenSeal seal, SharedStore store, TokenSource local, Clock clock) {
+    SharedTokenSource(OAuthClientConfig config, FleetSeals seals, SharedStore store, TokenSource local, Clock clock) {
         this.config = config;
-        this.seal = seal;
+        this.seals = seals;
         this.store = store;
         this.local = local;
         this.clock = clock;
@@ -60,19 +65,23 @@ final class SharedTokenSource implements TokenSource {
         // the fleet gets half of the caller's time (store calls, waiting for another member's token); the other
         // half is kept for a fetch of this member's own, so that no caller fails where a local fetch would serve it
         long fleetDeadline = start + budget / 2;
-        String name = seal.entryName();
+        TokenSeal seal = seals.current().orElse(null);
+        if (seal == null) {
+            // the credential cannot be read now: the fetch of this member says why, and the fleet hears nothing
+            return local.fetch(timeout);
+        }
         long pause = FIRST_POLL_NANOS;
         try {
             while (true) {
-                Optional<AccessToken> shared = adoptable(name, fleetDeadline);
+                Optional<AccessToken> shared = adoptable(seal, fleetDeadline);
                 storeBack();
                 if (shared.isPresent()) {
                     return shared.get();
                 }
                 long now = clock.millis();
-                SharedStore.Lease lease = store.lease(name, now, fleetDeadline);
+                SharedStore.Lease lease = store.lease(seal, now, fleetDeadline);
                 if (lease.taken) {
-                    return fetchAndPublish(name, lease.value, fleetDeadline, remaining(start, budget));
+                    return fetchAndPublish(seal, lease.value, fleetDeadline, remaining(start, budget));
                 }
                 Optional<String> failedWith = lease.cooldownCode();
                 if (failedWith.isPresent()) {
@@ -105,15 +114,16 @@ final class SharedTokenSource implements TokenSource {
         if (storeDown && System.nanoTime() - storeDownUntil < 0) {
             return;
         }
-        store.removeIf(seal.entryName(), sealed -> seal.open(sealed)
-                .map(token -> token.value().equals(rejected.value())).orElse(false), this::storeFailed);
+        seals.current().ifPresent(seal -> store.removeIf(seal.entryName(), sealed -> seal.open(sealed)
+                .map(token -> token.value().equals(rejected.value())).orElse(false), this::storeFailed));
     }
 
-    private AccessToken fetchAndPublish(String name, String lease, long fleetDeadline, Duration timeout) {
+    private AccessToken fetchAndPublish(TokenSeal seal, String lease, long fleetDeadline, Duration timeout) {
+        String name = seal.entryName();
         Optional<AccessToken> shared;
         try {
             // another member may have published between the read and the lease
-            shared = adoptable(name, fleetDeadline);
+            shared = adoptable(seal, fleetDeadline);
         } catch (SharedStore.Unavailable e) {
             shared = Optional.empty();
         }
@@ -125,51 +135,63 @@ final class SharedTokenSource implements TokenSource {
         try {
             token = local.fetch(timeout);
         } catch (TokenException failure) {
-            coolDown(name, lease, failure);
+            coolDown(seal, lease, failure);
             throw failure;
         } catch (RuntimeException unexpected) {
             store.release(name, lease, this::storeFailed);
             throw unexpected;
         }
-        store.publish(name, seal.seal(token),
+        // the request may have been authenticated by a secret rotated since the seal was chosen: such a token is
+        // not the old seal's to publish (whoever held the old secret would open it)
+        Optional<TokenSeal> now = seals.current();
+        String sealed = now.filter(current -> current == seal).map(current -> current.seal(token)).orElse(null);
+        if (sealed == null || sealed.length() > TokenSeal.MAX_SEALED_CHARS) {
+            store.release(name, lease, this::storeFailed);
+            LOG.fine(() -> "client '" + config.name() + "': " + token + " not published to the fleet ("
+                    + (now.orElse(null) != seal ? "the credential changed during the request" : "too large") + ")");
+            return token;
+        }
+        store.publish(name, sealed,
                 Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - clock.millis())), lease,
                 this::storeFailed);
         LOG.fine(() -> "client '" + config.name() + "': publishing " + token + " to the fleet");
         return token;
     }
 
-    /** Lets the fleet share this member's failure for the cooldown, as callers of one member share it. */
-    private void coolDown(String name, String lease, TokenException failure) {
+    /**
+     * Lets the fleet share this member's failure for the cooldown, as callers of one member share it: only a failure
+     * of the token endpoint itself ({@link FleetFailures}); the lease is simply given back after any other.
+     */
+    private void coolDown(TokenSeal seal, String lease, TokenException failure) {
+        Optional<String> shared = FleetFailures.toShare(failure);
+        if (shared.isEmpty()) {
+            store.release(seal.entryName(), lease, this::storeFailed);
+            return;
+        }
         long cooldown = Math.max(Durations.millis(config.failureCooldown()),
                 Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter()));
-        store.coolDown(name, lease, failure.code() + ":" + (failure.isRetryable() ? 1 : 0),
-                Durations.saturatedSum(clock.millis(), cooldown), this::storeFailed);
+        store.coolDown(seal, lease, shared.get(), Durations.saturatedSum(clock.millis(), cooldown),
+                this::storeFailed);
     }
 
     private TokenException cooledDown(String failure, long remainingMillis) {
-        int colon = failure.lastIndexOf(':');
-        String code = colon > 0 ? failure.substring(0, colon) : failure;
-        ErrorCode known = ErrorCode.TOKEN_ENDPOINT_ERROR;
-        for (ErrorCode candidate : ErrorCode.values()) {
-            if (candidate.name().equals(code)) {
-                known = candidate;
-            }
-        }
-        long wait = Math.max(0, remainingMillis);
-        return TokenException.builder(known).clientName(config.name())
-                .message("another member of the fleet just failed to get a token (" + known.name() + "); the fleet"
+        ErrorCode code = FleetFailures.code(failure);
+        // a wait read from the store is capped like one a server asks for (the store capped it at the marker's life)
+        long wait = Math.min(Math.max(0, remainingMillis), Durations.millis(config.maxRetryAfter()));
+        return TokenException.builder(code).clientName(config.name())
+                .message("another member of the fleet just failed to get a token (" + code.name() + "); the fleet"
                         + " waits " + wait + " ms before the next request")
-                .retryable(failure.endsWith(":1")).retryAfter(Duration.ofMillis(wait)).build();
+                .retryable(FleetFailures.retryable(failure)).retryAfter(Duration.ofMillis(wait)).build();
     }
 
     /**
      * The token in the store, when it opens with this source's seal, is not one this member saw refused, and is not
      * due for refresh by any member's window.
      */
-    private Optional<AccessToken> adoptable(String name, long deadline) {
+    private Optional<AccessToken> adoptable(TokenSeal seal, long deadline) {
         long now = clock.millis();
         String rejected = refused;
-        return store.token(name, deadline).flatMap(seal::open).filter(token -> !token.value().equals(rejected)
+        return store.token(seal.entryName(), deadline).flatMap(seal::open).filter(token -> !token.value().equals(rejected)
                 && RefreshPlan.freshForEveryMember(token, config.refreshBefore(), now)).map(token -> {
             LOG.fine(() -> "client '" + config.name() + "': adopted " + token + " from the fleet");
             return token;

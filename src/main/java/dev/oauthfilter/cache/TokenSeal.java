@@ -18,7 +18,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -26,15 +30,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Seals one token source's tokens for a shared store. Two keys are derived from the client's credential, its secret
- * or its private key (PBKDF2 stretching, salted with the source's identity, then HKDF-SHA256 expansion, RFC 5869): one encrypts and authenticates each token (AES-256-GCM, a random nonce
- * per token, the entry's name as associated data), the other names the entry (an HMAC of everything that makes the
- * token different: endpoint, client id, authentication method, scope, audience, resources, extra parameters). A
- * store member, an operator or a heap dump without the credential can neither read nor forge a token, nor learn the
- * client id from a name; members configured with the same credential derive the same keys.
+ * Seals one token source's tokens for a shared store. Keys are derived from the client's credential, its secret
+ * or its private key (PBKDF2 stretching, salted with the source's identity, then HKDF-SHA256 expansion, RFC 5869): one
+ * encrypts and authenticates each token (AES-256-GCM, a random nonce per token, the entry's name as associated data),
+ * one authenticates the fleet's markers (who fetches, until when; a failure the fleet shares: an HMAC over the
+ * entry's name and the marker), one names the entry (an HMAC of everything that makes the token different: endpoint,
+ * client id, authentication method, scope, audience, resources, extra parameters, the DPoP key and the TLS client
+ * certificate it may be bound to). A store member, an operator or a heap dump without the credential can neither
+ * read nor forge a token or a marker, nor learn the client id from a name; members configured with the same
+ * credential derive the same keys.
+ *
+ * <p>Whatever a store hands back is bounded before it is decoded: a sealed token longer than
+ * {@value #MAX_SEALED_CHARS} characters, or a marker longer than {@value #MAX_MARKER_CHARS}, is not this source's.
  */
 final class TokenSeal {
 
+    /** The longest sealed token opened (a token of ~48 KB): a larger value is refused before it is decoded. */
+    static final int MAX_SEALED_CHARS = 64 * 1024;
+    /** The longest marker verified. */
+    static final int MAX_MARKER_CHARS = 512;
     private static final String FORMAT = "s1.";
     private static final byte[] SALT = "oauth-filter shared tokens v1".getBytes(StandardCharsets.UTF_8);
     private static final int NONCE_BYTES = 12;
@@ -44,11 +58,13 @@ final class TokenSeal {
     private static final int ITERATIONS = 310_000;
 
     private final SecretKeySpec sealKey;
+    private final byte[] markerKey;
     private final String entryName;
 
     private TokenSeal(byte[] credential, byte[] identity) {
         byte[] pseudoRandomKey = stretch(credential, identity);
         this.sealKey = new SecretKeySpec(expand(pseudoRandomKey, "token seal"), "AES");
+        this.markerKey = expand(pseudoRandomKey, "fleet marker");
         this.entryName = "t1." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(hmac(expand(pseudoRandomKey, "entry name"), identity));
         Arrays.fill(pseudoRandomKey, (byte) 0);
@@ -56,25 +72,48 @@ final class TokenSeal {
 
     /**
      * @param config a token source's settings
-     * @return its seal, or empty when it has no credential to derive keys from (a private key that cannot be
-     *         exported, or a secret file that cannot be read now): such a source is not shared
+     * @return its seal, derived from the credential as it is now, or empty when it has no credential to derive keys
+     *         from (a private key that cannot be exported, or a secret file that cannot be read now)
      */
     static Optional<TokenSeal> of(OAuthClientConfig config) {
+        byte[] credential = credential(config);
+        if (credential == null) {
+            return Optional.empty();
+        }
+        try {
+            return of(config, credential);
+        } finally {
+            Arrays.fill(credential, (byte) 0);
+        }
+    }
+
+    /** @return the seal of {@code config}'s source for {@code credential}, which {@link #credential} read */
+    static Optional<TokenSeal> of(OAuthClientConfig config, byte[] credential) {
+        return Optional.of(new TokenSeal(credential, identity(config)));
+    }
+
+    /**
+     * @return whether {@code config} has a kind of credential a seal can be derived from (a client secret, possibly
+     *         in a file that cannot be read at the moment, or a private key that can be exported)
+     */
+    static boolean canSeal(OAuthClientConfig config) {
+        return config.clientSecret().isPresent()
+                || config.clientKey().map(key -> key.privateKey().getEncoded() != null).orElse(false);
+    }
+
+    /**
+     * @return the credential that authenticates a token request now (a secret file read anew), or null when there is
+     *         none or it cannot be read; the caller clears it
+     */
+    static byte[] credential(OAuthClientConfig config) {
         byte[] credential;
         try {
             credential = config.clientSecret().map(s -> s.reveal().getBytes(StandardCharsets.UTF_8))
                     .orElseGet(() -> config.clientKey().map(k -> k.privateKey().getEncoded()).orElse(null));
         } catch (TokenException unreadable) {
-            return Optional.empty();
+            return null;
         }
-        if (credential == null || credential.length == 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new TokenSeal(credential, identity(config)));
-        } finally {
-            Arrays.fill(credential, (byte) 0);
-        }
+        return credential == null || credential.length == 0 ? null : credential;
     }
 
     /** @return the name of the source's entries in the shared store: no client id or secret, even hashed */
@@ -113,7 +152,7 @@ final class TokenSeal {
      * @return the token, or empty when the text was not sealed with this seal's key for this entry, or was altered
      */
     Optional<AccessToken> open(String sealed) {
-        if (sealed == null || !sealed.startsWith(FORMAT)) {
+        if (sealed == null || sealed.length() > MAX_SEALED_CHARS || !sealed.startsWith(FORMAT)) {
             return Optional.empty();
         }
         try {
@@ -139,6 +178,40 @@ final class TokenSeal {
         }
     }
 
+    /**
+     * @param marker what the fleet may read about this entry, e.g. who fetches until when
+     * @return the marker with its authentication code, as text for the store
+     */
+    String sign(String marker) {
+        return marker + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(markerCode(marker));
+    }
+
+    /**
+     * @param signed what {@link #sign} made, possibly with another credential, or anything else a store returned
+     * @return the marker, or empty when it was not signed with this seal's key for this entry, or was altered
+     */
+    Optional<String> verify(String signed) {
+        if (signed == null || signed.length() > MAX_MARKER_CHARS) {
+            return Optional.empty();
+        }
+        int dot = signed.lastIndexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        String marker = signed.substring(0, dot);
+        byte[] code;
+        try {
+            code = Base64.getUrlDecoder().decode(signed.substring(dot + 1));
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+        return MessageDigest.isEqual(code, markerCode(marker)) ? Optional.of(marker) : Optional.empty();
+    }
+
+    private byte[] markerCode(String marker) {
+        return hmac(markerKey, (entryName + "\n" + marker).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] identity(OAuthClientConfig config) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -162,10 +235,23 @@ final class TokenSeal {
             if (config.dpopKey().isPresent()) {
                 writeString(out, "dpop-jkt:" + DPoPProofs.thumbprint(config.dpopKey().get()));
             }
-        } catch (IOException e) {
+            // tokens bound to another TLS client certificate (RFC 8705 cnf.x5t#S256) are another source's too
+            if (config.tlsClientCertificate().isPresent()) {
+                writeString(out, "x5t#S256:" + thumbprint(config.tlsClientCertificate().get()));
+            }
+        } catch (IOException | CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
         return bytes.toByteArray();
+    }
+
+    private static String thumbprint(X509Certificate certificate) throws CertificateEncodingException {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

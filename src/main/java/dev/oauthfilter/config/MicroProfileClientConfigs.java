@@ -88,6 +88,9 @@ public final class MicroProfileClientConfigs {
                     keyStore.map(Path::of).orElse(null), s.string("tls.key-store-password").orElse(null),
                     s.string("tls.key-store-type").orElse("PKCS12")));
         }
+        // the fleet shares tokens only among replicas presenting the same certificate (tokens bound to it)
+        keyStore.ifPresent(store -> b.tlsClientCertificate(TrustStores.clientCertificate(s, Path.of(store),
+                s.string("tls.key-store-password").orElse(null), s.string("tls.key-store-type").orElse("PKCS12"))));
         s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
         String paramsPrefix = s.key(PARAMS);
         for (String key : config.getPropertyNames()) {

@@ -10,7 +10,6 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -29,7 +28,8 @@ import java.util.Properties;
  *   <li>{@code oauth.shared-cache.property.<name>}: a property for the provider, e.g.
  *       {@code oauth.shared-cache.property.hazelcast.instance.name};</li>
  *   <li>{@code oauth.shared-cache.timeout} (default 500 ms) and {@code oauth.shared-cache.lease-time} (default 5 s),
- *       as ISO-8601 durations or milliseconds.</li>
+ *       durations as every other key reads them: {@code 500ms}, {@code 5s}, {@code 1m}, a bare number of seconds,
+ *       or ISO-8601.</li>
  * </ul>
  */
 final class SharedCacheSettings {
@@ -87,8 +87,8 @@ final class SharedCacheSettings {
             CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader(), properties);
             // reported with the shared cache, where the metrics binding listens
             TokenCache.Builder builder = TokenCache.builder().sharedVia(manager).reportsWithShared();
-            duration(config, "timeout").ifPresent(builder::sharedStoreTimeout);
-            duration(config, "lease-time").ifPresent(builder::sharedLeaseTime);
+            MicroProfileClientConfigs.duration(config, "shared-cache.timeout").ifPresent(builder::sharedStoreTimeout);
+            MicroProfileClientConfigs.duration(config, "shared-cache.lease-time").ifPresent(builder::sharedLeaseTime);
             return Optional.of(new Fleet(builder.build(), provider));
         } catch (CacheException | IllegalArgumentException e) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING)
@@ -96,19 +96,5 @@ final class SharedCacheSettings {
                             + e.getClass().getSimpleName() + ")")
                     .cause(e).build();
         }
-    }
-
-    private static Optional<Duration> duration(Config config, String setting) {
-        return config.getOptionalValue(PREFIX + setting, String.class).map(String::strip).filter(s -> !s.isEmpty())
-                .map(value -> {
-                    try {
-                        return value.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(value))
-                                : Duration.parse(value);
-                    } catch (RuntimeException e) {
-                        throw TokenException.builder(ErrorCode.INVALID_SETTING)
-                                .message(PREFIX + setting + ": '" + value + "' is neither milliseconds nor an ISO-8601"
-                                        + " duration").build();
-                    }
-                });
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -54,6 +56,24 @@ final class TrustStores {
                     + " trust store (" + e.getClass().getSimpleName() + "); check it and "
                     + settings.key("tls.trust-store-password") + " / " + settings.key("tls.trust-store-type"));
         }
+    }
+
+    /**
+     * @return the certificate of the key store's (first) key entry: the one the TLS context presents
+     */
+    static X509Certificate clientCertificate(Settings settings, Path store, String password, String type) {
+        try (InputStream in = Files.newInputStream(store)) {
+            KeyStore keys = KeyStore.getInstance(type);
+            keys.load(in, password == null ? null : password.toCharArray());
+            for (String alias : Collections.list(keys.aliases())) {
+                if (keys.isKeyEntry(alias) && keys.getCertificate(alias) instanceof X509Certificate) {
+                    return (X509Certificate) keys.getCertificate(alias);
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            // as below: the key managers' read of the same store names the problem
+        }
+        throw settings.invalid("tls.key-store", "'" + store + "' holds no key with an X.509 certificate");
     }
 
     private static KeyManager[] keyManagers(Settings settings, Path store, String password, String type) {

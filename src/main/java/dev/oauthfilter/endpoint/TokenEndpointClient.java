@@ -95,14 +95,14 @@ public final class TokenEndpointClient {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI endpoint = locator.locate(timeout);
         DPoPProofs.Proof proof = proofs == null ? null : proofs.signedProof("POST", endpoint, null);
-        HttpResponse<byte[]> response = exchange(endpoint, deadline, subjectToken, proof);
-        if (proof != null && asksForNonce(endpoint, response, proof.nonce)) {
+        Answer answer = exchange(endpoint, deadline, subjectToken, proof);
+        if (proof != null && asksForNonce(endpoint, answer.response, proof.nonce)) {
             // RFC 9449 §8: the server wants a nonce of its own in the proof; one more request, with it
             LOG.fine(() -> "client '" + config.name() + "': the token endpoint asks for a DPoP nonce; asking again"
                     + " with it");
-            response = exchange(endpoint, deadline, subjectToken, proofs.signedProof("POST", endpoint, null));
+            answer = exchange(endpoint, deadline, subjectToken, proofs.signedProof("POST", endpoint, null));
         }
-        AccessToken token = parse(response);
+        AccessToken token = parse(answer);
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
         return token;
     }
@@ -127,16 +127,27 @@ public final class TokenEndpointClient {
         }
     }
 
-    private HttpResponse<byte[]> exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
+    /** An answer of the token endpoint, and what the request sent that the answer must not bring into a message. */
+    private static final class Answer {
+        final HttpResponse<byte[]> response;
+        final Redaction sent;
+
+        Answer(HttpResponse<byte[]> response, Redaction sent) {
+            this.response = response;
+            this.sent = sent;
+        }
+    }
+
+    private Answer exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
-        HttpRequest request = requests.request(endpoint, responseTimeout, proof == null ? null : proof.jwt,
-                subjectToken);
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request,
+        TokenRequestFactory.Prepared request = requests.request(endpoint, responseTimeout,
+                proof == null ? null : proof.jwt, subjectToken);
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request.http,
                 BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return new Answer(exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS), request.sent);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             throw unreachable(endpoint, "no complete response within " + timeout.toMillis() + " ms", null);
@@ -151,9 +162,10 @@ public final class TokenEndpointClient {
     }
 
     /** Whatever an odd but complete response makes the parser throw is an invalid response, never a crash. */
-    private AccessToken parse(HttpResponse<byte[]> response) {
+    private AccessToken parse(Answer answer) {
+        HttpResponse<byte[]> response = answer.response;
         try {
-            return parser.parse(response.statusCode(), response.headers(), response.body());
+            return parser.parse(response.statusCode(), response.headers(), response.body(), answer.sent);
         } catch (TokenException e) {
             throw e;
         } catch (RuntimeException e) {

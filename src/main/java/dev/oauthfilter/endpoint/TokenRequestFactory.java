@@ -26,8 +26,19 @@ final class TokenRequestFactory {
         this.assertions = new ClientAssertions(config, clock);
     }
 
+    /** A request ready to send, and what it carries that no answer may bring back into a message. */
+    static final class Prepared {
+        final HttpRequest http;
+        final Redaction sent;
+
+        private Prepared(HttpRequest http, Redaction sent) {
+            this.http = http;
+            this.sent = sent;
+        }
+    }
+
     // Built anew for every request: a secret kept in a file may have been rotated since the last one.
-    HttpRequest request(URI endpoint, Duration timeout) {
+    Prepared request(URI endpoint, Duration timeout) {
         return request(endpoint, timeout, null, null);
     }
 
@@ -35,18 +46,23 @@ final class TokenRequestFactory {
      * @param dpopProof    the request's DPoP proof, or null
      * @param subjectToken for a token exchange (RFC 8693), the access token to exchange; null for client credentials
      */
-    HttpRequest request(URI endpoint, Duration timeout, String dpopProof, String subjectToken) {
-        StringBuilder form = new StringBuilder(form(config, subjectToken));
+    Prepared request(URI endpoint, Duration timeout, String dpopProof, String subjectToken) {
+        // read once: what is sent is what no answer may bring back (a file may be rewritten meanwhile)
+        String secret = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
+                || config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST ? ClientSecrets.reveal(config) : null;
+        StringBuilder form = new StringBuilder(form(config, subjectToken, secret));
         String authorization = null;
+        String assertion = null;
         switch (config.clientAuthMethod()) {
             case CLIENT_SECRET_BASIC:
-                authorization = basic(config);
+                authorization = basic(config, secret);
                 break;
             case PRIVATE_KEY_JWT:
             case CLIENT_SECRET_JWT:
+                assertion = assertions.clientAssertion(endpoint);
                 append(form, "client_id", config.clientId());
                 append(form, "client_assertion_type", ClientAssertions.JWT_BEARER);
-                append(form, "client_assertion", assertions.clientAssertion(endpoint));
+                append(form, "client_assertion", assertion);
                 break;
             case MCA_CERTIFICATE:
                 append(form, "client_id", config.clientId());
@@ -71,15 +87,24 @@ final class TokenRequestFactory {
         if (dpopProof != null) {
             request.header("DPoP", dpopProof);
         }
-        return request.build();
+        Redaction sent = Redaction.of(secret, assertion, subjectToken, authorization);
+        if (secret != null) {
+            sent = sent.withBasic(config.clientId(), secret);
+        }
+        return new Prepared(request.build(), sent);
     }
 
     static String form(OAuthClientConfig config) {
-        return form(config, null);
+        return form(config, null, config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST
+                ? ClientSecrets.reveal(config) : null);
     }
 
-    /** The grant's parameters: client credentials, or a token exchange of {@code subjectToken} (RFC 8693 §2.1). */
-    static String form(OAuthClientConfig config, String subjectToken) {
+    /**
+     * The grant's parameters: client credentials, or a token exchange of {@code subjectToken} (RFC 8693 §2.1).
+     *
+     * @param secret the client secret as read for this request
+     */
+    static String form(OAuthClientConfig config, String subjectToken, String secret) {
         StringBuilder body = new StringBuilder();
         if (subjectToken == null) {
             body.append("grant_type=client_credentials");
@@ -97,7 +122,7 @@ final class TokenRequestFactory {
         }
         if (config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
             append(body, "client_id", config.clientId());
-            append(body, "client_secret", ClientSecrets.reveal(config));
+            append(body, "client_secret", secret);
         }
         return body.toString();
     }
@@ -105,9 +130,12 @@ final class TokenRequestFactory {
     // RFC 6749 §2.3.1 form-encodes id and secret before Base64; the MCA and App ID servers (and the seed SDK)
     // take them raw, and must keep working byte for byte.
     static String basic(OAuthClientConfig config) {
+        return basic(config, ClientSecrets.reveal(config));
+    }
+
+    private static String basic(OAuthClientConfig config, String revealed) {
         boolean raw = config.layout().rawBasicCredentials();
         String id = raw ? config.clientId() : encode(config.clientId());
-        String revealed = ClientSecrets.reveal(config);
         String secret = raw ? revealed : encode(revealed);
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }

@@ -43,9 +43,18 @@ final class TokenResponseParser {
         this.clock = clock;
     }
 
+    /** Parses the answer to a request that sent nothing to redact from the answer (no secret, assertion or token). */
     AccessToken parse(int status, HttpHeaders headers, byte[] body) {
+        return parse(status, headers, body, Redaction.NONE);
+    }
+
+    /**
+     * @param sent what the request carried (secret, assertion, subject token) in every form it was sent: an error
+     *             answer that echoes any of it has it replaced before it reaches a message
+     */
+    AccessToken parse(int status, HttpHeaders headers, byte[] body, Redaction sent) {
         if (status < 200 || status > 299) {
-            throw errorResponse(status, headers, body);
+            throw errorResponse(status, headers, body, sent);
         }
         JsonNode json = jsonObject(body, headers, status);
         String value = text(json, "access_token");
@@ -112,7 +121,7 @@ final class TokenResponseParser {
                 ? MAX_LIFETIME : Duration.ofMillis(seconds.movePointRight(3).longValue());
     }
 
-    private TokenException errorResponse(int status, HttpHeaders headers, byte[] body) {
+    private TokenException errorResponse(int status, HttpHeaders headers, byte[] body, Redaction sent) {
         TokenException.Builder error = TokenException.builder(ErrorCode.TOKEN_ENDPOINT_ERROR)
                 .clientName(config.name()).httpStatus(status);
         boolean retryable = status == 429 || status >= 500;
@@ -124,7 +133,7 @@ final class TokenResponseParser {
         JsonNode json = tryJson(body);
         String oauthError = json == null ? null : text(json, "error");
         if (oauthError != null) {
-            error.oauthError(oauthError, redactSecret(text(json, "error_description")));
+            error.oauthError(sent.apply(oauthError), sent.apply(text(json, "error_description")));
             retryable |= RETRYABLE_OAUTH_ERRORS.contains(oauthError);
         }
         String hint = hint(oauthError, status);
@@ -215,19 +224,6 @@ final class TokenResponseParser {
     private static String text(JsonNode json, String field) {
         JsonNode node = json.get(field);
         return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
-    }
-
-    private String redactSecret(String text) {
-        if (config.clientSecret().isEmpty()) {
-            return text;
-        }
-        String secret;
-        try {
-            secret = ClientSecrets.reveal(config);
-        } catch (TokenException fileGoneSinceTheRequest) {
-            return text == null ? null : "[not shown: the secret to redact could not be read]";
-        }
-        return text == null || secret.length() < 4 ? text : text.replace(secret, "[redacted]");
     }
 
     private static String shorten(String text) {

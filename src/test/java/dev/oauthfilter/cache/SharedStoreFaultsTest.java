@@ -118,7 +118,7 @@ class SharedStoreFaultsTest {
                     clock.instant().plusSeconds(3600), null);
         };
         SharedStore shared = new SharedStore(store.manager(), Duration.ofSeconds(10), Duration.ofSeconds(5));
-        SharedTokenSource source = new SharedTokenSource(config, TokenSeal.of(config).orElseThrow(), shared, local,
+        SharedTokenSource source = new SharedTokenSource(config, new FleetSeals(config), shared, local,
                 clock);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         CountDownLatch calling = new CountDownLatch(1);

@@ -192,6 +192,38 @@ class TokenExchangeTest {
     }
 
     @Test
+    void theBoundHoldsWhileTheEldestExchangeIsInFlightAndTheCacheShrinksBack() throws Exception {
+        CountDownLatch slowAnswer = new CountDownLatch(1);
+        server.respond(request -> {
+            if (form(request.body).get("subject_token").equals("slow-user")) {
+                try {
+                    slowAnswer.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return issue(request, 300);
+        });
+        ExchangedTokens exchange = (ExchangedTokens) fixture.cache().exchange(OAuthClientConfig.builder()
+                .tokenUrl(server.uri("/token")).clientId(CLIENT_ID).clientSecret(SECRET).build());
+        ExecutorService slow = Executors.newSingleThreadExecutor();
+        try {
+            Future<AccessToken> slowUser = slow.submit(() -> exchange.exchange("slow-user"));
+            assertThat(server.awaitTokenRequests(1, 30)).isTrue();
+            for (int i = 0; i < 1500; i++) {
+                exchange.exchange("user-" + i);
+                assertThat(exchange.size()).as("after %d more users", i + 1).isLessThanOrEqualTo(ExchangedTokens.MAX_ENTRIES);
+            }
+            slowAnswer.countDown();
+            assertThat(slowUser.get(30, TimeUnit.SECONDS).value()).isNotBlank();
+        } finally {
+            slowAnswer.countDown();
+            slow.shutdownNow();
+        }
+        assertThat(exchange.size()).isEqualTo(ExchangedTokens.MAX_ENTRIES);
+    }
+
+    @Test
     void atMostAThousandIncomingTokensAreRemembered() {
         ExchangedTokens exchange = (ExchangedTokens) exchange(300);
         for (int i = 0; i < ExchangedTokens.MAX_ENTRIES + 50; i++) {

@@ -47,7 +47,7 @@ class SharedCacheSettingsTest {
         // the registries are another member than the one the test reads the cluster through
         p.put("oauth.shared-cache.property.hazelcast.instance.name", cluster.instanceName(1));
         p.put("oauth.shared-cache.timeout", "PT2S");
-        p.put("oauth.shared-cache.lease-time", "3000");
+        p.put("oauth.shared-cache.lease-time", "3s");
         return p;
     }
 
@@ -136,6 +136,22 @@ class SharedCacheSettingsTest {
         registry.client("default").token();
 
         assertThat(cluster.entries(0, "oauth-filter-tokens")).isEmpty();
+    }
+
+    @Test
+    void theFleetsDurationsAreWrittenAsEveryOtherDuration() {
+        Map<String, String> durations = settings();
+        durations.put("oauth.shared-cache.timeout", "500ms");
+        durations.put("oauth.shared-cache.lease-time", "5s");
+        ClientRegistry registry = ClientRegistry.of(TestConfigs.of(durations));
+        try {
+            assertThat(registry.client("default").token().value()).isNotBlank();
+        } finally {
+            registry.close();
+        }
+        // a bare number is seconds, as for every other duration key
+        assertThat(MicroProfileClientConfigs.duration(TestConfigs.of(Map.of("oauth.shared-cache.lease-time", "5")),
+                "shared-cache.lease-time")).contains(Duration.ofSeconds(5));
     }
 
     @Test

@@ -210,7 +210,7 @@ class TokenResponseEdgeTest {
     }
 
     @Test
-    void aSecretFileGoneBeforeTheErrorArrivesHidesTheWholeDescription() throws IOException {
+    void aSecretFileGoneBeforeTheErrorArrivesStillHasTheSecretItSentRedacted() throws IOException {
         Path file = Files.writeString(dir.resolve("client-secret"), SECRET);
         server.respond(r -> {
             try {
@@ -224,7 +224,8 @@ class TokenResponseEdgeTest {
 
         TokenException e = failure(config().clientSecretFile(file).build());
 
-        assertThat(e.oauthErrorDescription()).contains("[not shown: the secret to redact could not be read]");
+        // the secret redacted is the one the request sent, not the file read again
+        assertThat(e.oauthErrorDescription()).contains("secret [redacted] is wrong");
         assertThat(e.oauthError()).contains("invalid_client");
     }
 
