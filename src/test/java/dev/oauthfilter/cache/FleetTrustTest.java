@@ -65,12 +65,19 @@ class FleetTrustTest {
     @Test
     void aForgedCooldownDoesNotStopAReplica() {
         server.issueTokensLasting(3600);
-        cache(SharedStore.LEASES).put(entryName(), "cooldown:MISSING_CLIENT_ID:0@" + FAR_FUTURE);
+        int requests = 0;
+        for (String code : new String[]{"MISSING_CLIENT_ID:0", "TOKEN_ENDPOINT_ERROR:1"}) {
+            cache(SharedStore.TOKENS).clear();
+            cache(SharedStore.LEASES).put(entryName(), "cooldown:" + code + "@" + FAR_FUTURE);
 
-        AccessToken token = member().token();
+            AccessToken token = member().token();
 
-        assertThat(token.expiresAt()).isAfter(clock.instant());
-        assertThat(server.tokenRequestCount()).as("the replica fetched its own").isEqualTo(1);
+            assertThat(token.expiresAt()).isAfter(clock.instant());
+            assertThat(server.tokenRequestCount()).as("the replica fetched its own despite %s", code)
+                    .isEqualTo(++requests);
+            // published in the background: cleared after it lands
+            assertThat(cacheEventually(SharedStore.TOKENS, entryName(), sealed -> true)).isNotNull();
+        }
     }
 
     @Test
@@ -165,11 +172,24 @@ class FleetTrustTest {
 
             assertThatThrownBy(() -> stopping.fetch(Duration.ofSeconds(4))).isInstanceOfSatisfying(
                     TokenException.class, e -> assertThat(e.code()).isEqualTo("INTERRUPTED"));
+            assertThat(leaseGivenBack(entryName())).as("the lease given back, not turned into a cooldown").isTrue();
             assertThat(healthy.fetch(Duration.ofSeconds(4)).value()).isEqualTo("healthy-token");
             assertThat(fetches).hasValue(1);
         } finally {
             shared.close();
         }
+    }
+
+    /** The lease is given back in the background: waits (bounded) until the entry is gone. */
+    private boolean leaseGivenBack(String name) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (cache(SharedStore.LEASES).get(name) == null) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return false;
     }
 
     /** The background writes of the store land on its own threads: waits (bounded) until the entry is there. */
