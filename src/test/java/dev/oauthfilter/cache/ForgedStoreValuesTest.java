@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A failure that belongs to one replica is not shared with the fleet. Against an in-memory JCache ({@link SlowJCache}
  * without latency), the writer being the test.
  */
-class FleetTrustTest {
+class ForgedStoreValuesTest {
 
     private static final String CLIENT_ID = "trusted-fleet";
     private static final String SECRET = "trust-secret-0517";

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and a replica started after the rotation shares with those that read the new file. A replica whose file is caught
  * half-way through a rotation fails alone: the fleet does not share its failure.
  */
-class FleetSecretRotationTest {
+class SecretRotationInTheFleetTest {
 
     private static final String CLIENT_ID = "rotating";
     private static final String OLD_SECRET = "old-secret-7a1f";
