@@ -3,6 +3,7 @@ package dev.oauthfilter;
 import jakarta.ws.rs.client.ClientRequestContext;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -20,12 +21,16 @@ import java.util.logging.Logger;
  *
  * <p>The MicroProfile Rest Client API names only the invoked {@link Method}, whose declaring class is the interface
  * that declares it, not the one the application called. RESTEasy (Open Liberty, WildFly) tells the latter through its
- * client invoker, read here by reflection on public methods; where a runtime does not tell, an inherited method
- * belongs to the client of the interface that declares it.
+ * client invoker, read here by reflection on public methods. Jersey (Payara) does not; but it runs a synchronous
+ * call's filters on the calling thread, below the frame of the Rest Client proxy the application called: the nearest
+ * {@link Proxy} on the stack that implements a sub-interface of the declaring one is that proxy. Only an asynchronous
+ * call on Jersey ({@code CompletionStage}), whose filters run on another thread, still gets the client of the
+ * interface that declares the method.
  */
 final class ClientNames {
 
     private static final Logger LOG = Logger.getLogger(ClientNames.class.getName());
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     // RESTEasy: ClientRequestContextImpl.getInvocation() -> ClientInvocation.getClientInvoker() -> ClientInvoker.getDeclaring()
     private static final ClassValue<Optional<Method>> GET_INVOCATION = publicMethodOf("getInvocation");
     private static final ClassValue<Optional<Method>> GET_CLIENT_INVOKER = publicMethodOf("getClientInvoker");
@@ -53,8 +58,21 @@ final class ClientNames {
             return onMethod.value();
         }
         Class<?> declaring = method.getDeclaringClass();
-        Class<?> called = calledInterface(request).filter(declaring::isAssignableFrom).orElse(declaring);
+        Class<?> called = calledInterface(request).filter(declaring::isAssignableFrom)
+                .or(() -> callingProxyInterface(declaring)).orElse(declaring);
         return NAMED_TYPES.get(called).orElse(OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    /**
+     * The interface of the nearest Rest Client proxy on this thread's stack that extends {@code declaring}: where the
+     * runtime runs the filter on the thread that called the proxy (Jersey, synchronous calls).
+     */
+    static Optional<Class<?>> callingProxyInterface(Class<?> declaring) {
+        return STACK.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(Proxy::isProxyClass)
+                .flatMap(proxy -> Arrays.stream(proxy.getInterfaces()))
+                .filter(type -> type != declaring && declaring.isAssignableFrom(type))
+                .findFirst());
     }
 
     /** The Rest Client interface whose proxy made the request, where the runtime tells. */

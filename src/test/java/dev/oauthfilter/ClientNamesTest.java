@@ -8,8 +8,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which client a Rest Client call belongs to, from the {@code @OAuthClient} annotations the invoked method and its
  * interfaces carry (the MicroProfile Rest Client request property, on a real Jersey request that never leaves the
  * JVM). That the interface a call was made through wins for inherited methods is proven on RESTEasy, where the
- * runtime tells it: {@code LibertyClientGuaranteesIT}.
+ * runtime tells it ({@code LibertyClientGuaranteesIT}), and on Jersey through the proxy on the calling thread's stack
+ * (here, and on Payara: {@code RuntimeGuaranteesIT}).
  */
 class ClientNamesTest {
 
@@ -92,6 +98,39 @@ class ClientNamesTest {
         // Jersey does not tell through which interface a call was made: CrudApi.list stays CrudApi's (the default)
         assertThat(nameFor(BillingApi.class.getMethod("list"))).isEqualTo(OAuthClientConfig.DEFAULT_NAME);
         assertThat(nameFor(ReportsApi.class.getMethod("ping"))).isEqualTo(OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    @Test
+    void onJerseyASynchronousCallThroughAProxyGetsTheClientOfTheProxysInterface() throws Exception {
+        // what Jersey's Rest Client does: a java.lang.reflect.Proxy of the interface the application called, whose
+        // handler sends the request (and runs its filters) on the calling thread, naming only the declaring method
+        ReportsApi reports = proxy(ReportsApi.class, method -> nameFor(method));
+        UnnamedBillingApi credits = proxy(UnnamedBillingApi.class, method -> nameFor(method));
+
+        assertThat(reports.ping()).as("SharedApi.ping called through ReportsApi").isEqualTo("reports");
+        assertThat(credits.list()).as("CrudApi.list called through UnnamedBillingApi").isEqualTo("billing");
+    }
+
+    @Test
+    void aCallWhoseFiltersRunOnAnotherThreadKeepsTheDeclaringInterfacesClient() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            ReportsApi reports = proxy(ReportsApi.class, method -> {
+                try {
+                    return other.submit(() -> nameFor(method)).get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(reports.ping()).as("as Jersey's asynchronous calls").isEqualTo(OAuthClientConfig.DEFAULT_NAME);
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    private static <T> T proxy(Class<T> type, Function<Method, String> send) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
+                (proxy, method, arguments) -> send.apply(method)));
     }
 
     private String nameFor(Method method) {

@@ -26,7 +26,7 @@ enum ServerRuntime {
      * the work directory ({@code jboss.server.base.dir}): the WAR is deployed by the deployment scanner at boot.
      * Readiness is served on the management port.
      */
-    WILDFLY("WildFly", false, true, "WFLYCTL0013: Operation (\"deploy\")") {
+    WILDFLY("WildFly", false, "WFLYCTL0013: Operation (\"deploy\")") {
         @Override
         void prepare(Path home, Path war, Path work) throws IOException {
             Path base = work.resolve("standalone");
@@ -67,7 +67,7 @@ enum ServerRuntime {
      * Payara Micro: {@code java -jar payara-micro.jar --deploy <war>} on Java 21+, without clustering, with its
      * configuration kept in the work directory ({@code --rootdir}). Readiness is served on the HTTP port.
      */
-    PAYARA("Payara Micro", true, false, "Exception while loading the app", "failed due to previous errors") {
+    PAYARA("Payara Micro", true, "Exception while loading the app", "failed due to previous errors") {
         @Override
         void prepare(Path home, Path war, Path work) throws IOException {
             Files.createDirectories(work.resolve("root"));
@@ -107,14 +107,11 @@ enum ServerRuntime {
 
     private final String displayName;
     private final boolean jaxRsClientFollowsRedirects;
-    private final boolean tellsTheCalledInterface;
     private final List<String> deploymentFailures;
 
-    ServerRuntime(String displayName, boolean jaxRsClientFollowsRedirects, boolean tellsTheCalledInterface,
-                  String... deploymentFailures) {
+    ServerRuntime(String displayName, boolean jaxRsClientFollowsRedirects, String... deploymentFailures) {
         this.displayName = displayName;
         this.jaxRsClientFollowsRedirects = jaxRsClientFollowsRedirects;
-        this.tellsTheCalledInterface = tellsTheCalledInterface;
         this.deploymentFailures = List.of(deploymentFailures);
     }
 
@@ -135,14 +132,6 @@ enum ServerRuntime {
     /** @return whether a plain JAX-RS client ({@code ClientBuilder.newClient()}) follows redirects by default */
     boolean jaxRsClientFollowsRedirects() {
         return jaxRsClientFollowsRedirects;
-    }
-
-    /**
-     * @return whether its Rest Client tells which interface a call was made through (RESTEasy's client invoker), so
-     *         that a method inherited from an unannotated interface gets the calling interface's client
-     */
-    boolean tellsTheCalledInterface() {
-        return tellsTheCalledInterface;
     }
 
     /** Lays out what the server needs in its (empty) work directory. */
