@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  *       {@code /notes/%2e%2e/admin} are not under {@code /notes}. A path that some server or proxy on the way could
  *       read as another path is under no base: a segment that is a dot-segment once its {@code ;params} are removed
  *       ({@code /notes/..;/admin}, as Tomcat-style servers read it), or that holds an encoded {@code /} or
- *       {@code \} ({@code %2f}, {@code %5c}, which proxies may decode) or a double-encoded dot, slash or backslash
- *       ({@code %252e}).</li>
+ *       {@code \} ({@code %2f}, {@code %5c}, which proxies may decode) or any double-encoded octet
+ *       ({@code %252e}, also spelt {@code %25%32%65}). Percent-encoded unreserved characters are compared decoded
+ *       (RFC 3986 §6.2.2.2).</li>
  * </ul>
  *
  * <pre>{@code
@@ -32,8 +33,9 @@ import java.util.regex.Pattern;
  */
 public final class AllowedHosts {
 
-    // an encoded slash or backslash, or a double-encoded dot, slash or backslash: read differently along the way
-    private static final Pattern AMBIGUOUS = Pattern.compile("%(2f|5c|25(2e|2f|5c))", Pattern.CASE_INSENSITIVE);
+    // an encoded slash or backslash, or any double-encoded octet (%25 and two hex digits, e.g. %252e): read
+    // differently along the way (a proxy that decodes once more)
+    private static final Pattern AMBIGUOUS = Pattern.compile("%(2f|5c|25[0-9a-f]{2})", Pattern.CASE_INSENSITIVE);
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     private final List<String> entries;
@@ -150,10 +152,11 @@ public final class AllowedHosts {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
         }
-        if (AMBIGUOUS.matcher(rawPath).find()) {
+        // RFC 3986 §6.2.2.2: a percent-encoded unreserved character is that character (%2e is '.', %6e is 'n')
+        String path = decodeUnreserved(rawPath);
+        if (AMBIGUOUS.matcher(path).find()) {
             return null;
         }
-        String path = rawPath.replace("%2e", ".").replace("%2E", ".");
         Deque<String> segments = new ArrayDeque<>();
         String[] parts = path.split("/", -1);
         for (int i = 1; i < parts.length; i++) {
@@ -181,6 +184,36 @@ public final class AllowedHosts {
             }
         }
         return "/" + String.join("/", segments);
+    }
+
+    private static String decodeUnreserved(String rawPath) {
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath;
+        }
+        StringBuilder decoded = new StringBuilder(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            int value = c == '%' && i + 2 < rawPath.length()
+                    ? hexByte(rawPath.charAt(i + 1), rawPath.charAt(i + 2)) : -1;
+            if (value >= 0 && isUnreserved((char) value)) {
+                decoded.append((char) value);
+                i += 2;
+            } else {
+                decoded.append(c);
+            }
+        }
+        return decoded.toString();
+    }
+
+    private static int hexByte(char high, char low) {
+        int h = Character.digit(high, 16);
+        int l = Character.digit(low, 16);
+        return h < 0 || l < 0 ? -1 : h * 16 + l;
+    }
+
+    private static boolean isUnreserved(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                || c == '_' || c == '~';
     }
 
     static int port(URI uri) {

@@ -231,7 +231,7 @@ public class TokenException extends RuntimeException {
             if (text == null || text.isBlank()) {
                 return null;
             }
-            String clean = text.replaceAll("\\p{Cntrl}", " ").strip();
+            String clean = text.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", " ").strip();
             return clean.length() <= MAX_SERVER_TEXT ? clean : clean.substring(0, MAX_SERVER_TEXT) + "...";
         }
     }

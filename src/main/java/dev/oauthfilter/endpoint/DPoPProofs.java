@@ -208,19 +208,42 @@ public final class DPoPProofs {
         }
     }
 
-    /** The {@code htu} of a request: its URI without query and fragment, an empty path as {@code /}. */
+    /**
+     * The {@code htu} of a request: its URI without query and fragment, an empty path as {@code /}, characters beyond
+     * ASCII percent-encoded in UTF-8 as HTTP clients send them (RFC 3986 §2.5).
+     */
     static String htu(URI target) {
         if (target.getScheme() == null || target.getHost() == null) {
-            // e.g. a host name with '_', which java.net.URI does not take as a host: no proof can name it
+            // e.g. a host name with '_', which java.net.URI does not take as a host: no proof can name it; the
+            // message names the authority without its user information (RFC 3986 §3.2.1: no password shown)
+            String authority = String.valueOf(target.getRawAuthority());
             throw TokenException.builder(ErrorCode.INVALID_SETTING)
                     .message("a DPoP proof needs a request URI with a scheme and a host name, not '"
-                            + target.getRawAuthority() + "'").build();
+                            + authority.substring(authority.lastIndexOf('@') + 1) + "'").build();
         }
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
-        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        String rawPath = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        String path = asciiOnly(rawPath);
         boolean defaultPort = target.getPort() == -1 || target.getPort() == ("https".equals(scheme) ? 443 : 80);
         return scheme + "://" + target.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + target.getPort())
                 + path;
+    }
+
+    /** @return {@code rawPath} with what is not ASCII percent-encoded in UTF-8; what is ASCII stays as sent */
+    private static String asciiOnly(String rawPath) {
+        if (rawPath.chars().allMatch(c -> c < 0x80)) {
+            return rawPath;
+        }
+        StringBuilder ascii = new StringBuilder();
+        for (byte b : rawPath.getBytes(StandardCharsets.UTF_8)) {
+            if (b >= 0) {
+                ascii.append((char) b);
+            } else {
+                ascii.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return ascii.toString();
     }
 
     /** The {@code ath} of a token: the base64url SHA-256 of its ASCII value. */

@@ -19,7 +19,7 @@ final class ServerText {
         if (text == null) {
             return "";
         }
-        String clean = text.toString().replaceAll("\\p{Cntrl}", " ");
+        String clean = text.toString().replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", " ");
         return clean.length() <= MAX_LENGTH ? clean : clean.substring(0, MAX_LENGTH) + "...";
     }
 }

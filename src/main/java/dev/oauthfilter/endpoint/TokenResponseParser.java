@@ -43,9 +43,21 @@ final class TokenResponseParser {
         this.clock = clock;
     }
 
-    /** Parses the answer to a request that sent nothing to redact from the answer (no secret, assertion or token). */
+    /** Parses an answer, redacting the client's secret as it reads now (alone, encoded, in Basic credentials). */
     AccessToken parse(int status, HttpHeaders headers, byte[] body) {
-        return parse(status, headers, body, Redaction.NONE);
+        return parse(status, headers, body, configuredSecret());
+    }
+
+    private Redaction configuredSecret() {
+        if (config.clientSecret().isEmpty() || config.clientId() == null) {
+            return Redaction.NONE;
+        }
+        try {
+            String secret = ClientSecrets.reveal(config);
+            return Redaction.of(secret).withBasic(config.clientId(), secret);
+        } catch (TokenException unreadable) {
+            return Redaction.NONE;
+        }
     }
 
     /**
@@ -97,7 +109,12 @@ final class TokenResponseParser {
             if (!exp.isAfter(now)) {
                 throw invalid("the token's JWT exp claim is already past (" + exp + ")", status);
             }
-            return cap(BigDecimal.valueOf(Duration.between(now, exp).getSeconds()));
+            long seconds = Duration.between(now, exp).getSeconds();
+            if (seconds < 1) {
+                // as for expires_in: a token that expires within a second is of no use
+                throw invalid("the token's JWT exp claim is less than a second away (" + exp + ")", status);
+            }
+            return cap(BigDecimal.valueOf(seconds));
         }
         return config.defaultLifetime();
     }
