@@ -45,6 +45,7 @@ final class SharedTokenSource implements TokenSource {
     private volatile long storeDownUntil;
     private volatile boolean storeDown;
     private volatile String refused;
+    private volatile TokenSeal lastSeal;
 
     SharedTokenSource(OAuthClientConfig config, FleetSeals seals, SharedStore store, TokenSource local, Clock clock) {
         this.config = config;
@@ -70,6 +71,7 @@ final class SharedTokenSource implements TokenSource {
             // the credential cannot be read now: the fetch of this member says why, and the fleet hears nothing
             return local.fetch(timeout);
         }
+        lastSeal = seal;
         long pause = FIRST_POLL_NANOS;
         try {
             while (true) {
@@ -114,8 +116,13 @@ final class SharedTokenSource implements TokenSource {
         if (storeDown && System.nanoTime() - storeDownUntil < 0) {
             return;
         }
-        seals.current().ifPresent(seal -> store.removeIf(seal.entryName(), sealed -> seal.open(sealed)
-                .map(token -> token.value().equals(rejected.value())).orElse(false), this::storeFailed));
+        // the entry of the seal the token was fetched or adopted under: no file read or key derivation here, on the
+        // thread of the response that refused it
+        TokenSeal seal = lastSeal;
+        if (seal != null) {
+            store.removeIf(seal.entryName(), sealed -> seal.open(sealed)
+                    .map(token -> token.value().equals(rejected.value())).orElse(false), this::storeFailed);
+        }
     }
 
     private AccessToken fetchAndPublish(TokenSeal seal, String lease, long fleetDeadline, Duration timeout) {
