@@ -241,10 +241,14 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
             if (current.inFlight != null) {
                 return current.inFlight;
             }
-            // Another request may have finished since the caller looked: do not repeat it.
+            // Another request may have finished since the caller looked: do not repeat it, whether it brought a token
+            // or a failure (then the caller shares that failure for the cooldown, as token() would have).
             long now = clock.millis();
             if (current.plan != null && (needed ? current.plan.isUsable(now) : !current.plan.shouldRefresh(now))) {
                 return CompletableFuture.completedFuture(current.plan);
+            }
+            if (needed && current.failure != null && now < current.failedUntil) {
+                return CompletableFuture.failedFuture(current.failure);
             }
             CompletableFuture<RefreshPlan> mine = new CompletableFuture<>();
             if (!state.compareAndSet(current, current.requesting(mine))) {

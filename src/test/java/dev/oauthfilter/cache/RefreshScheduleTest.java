@@ -185,6 +185,31 @@ class RefreshScheduleTest {
     }
 
     @Test
+    void aCallerThatFindsARequestFailedByTheTimeItWouldRequestOneGetsItsFailureInsteadOfRequestingAgain() {
+        RefreshingTokenProvider tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
+                Runnable::run);
+        failure.set(unavailable(null));
+        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicReference<TokenException> failedMeanwhile = new AtomicReference<>();
+        // the listener runs between the caller finding no token and its request: another call fails meanwhile
+        tokens.events(new TokenEvents() {
+            @Override
+            public void waited(String client) {
+                if (first.getAndSet(false)) {
+                    failedMeanwhile.set(catchThrowableOfType(TokenException.class, tokens::token));
+                }
+            }
+        });
+
+        TokenException e = catchThrowableOfType(TokenException.class, tokens::token);
+
+        assertThat(failedMeanwhile.get()).isNotNull();
+        assertThat(e).as("the failure of the request that finished meanwhile").isNotNull();
+        assertThat(e.getCause()).isSameAs(failedMeanwhile.get().getCause());
+        assertThat(fetches).as("one request for both calls, inside the cooldown").hasValue(1);
+    }
+
+    @Test
     void aRefreshThatFailsAfterTheTokenExpiredMakesCallersShareTheFailureForTheCooldown() {
         lifetime.set(Duration.ofMillis(50));
         RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMillis(10))
