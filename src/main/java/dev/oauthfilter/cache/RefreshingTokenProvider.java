@@ -120,7 +120,12 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: no client"
                     + " secret or exportable private key to seal them with");
         }
-        this.shared = canSeal ? new SharedTokenSource(config, new FleetSeals(config), store, retrying, clock) : null;
+        FleetSeals seals = canSeal ? new FleetSeals(config) : null;
+        if (seals != null) {
+            // derived now (the PBKDF2 cost), not on the first caller's time; again only when the secret changes
+            seals.current();
+        }
+        this.shared = seals != null ? new SharedTokenSource(config, seals, store, retrying, clock) : null;
         this.source = shared != null ? shared : retrying;
         this.clock = clock;
         this.executor = executor;
