@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  *       {@code /notes/%2e%2e/admin} are not under {@code /notes}. A path that some server or proxy on the way could
  *       read as another path is under no base: a segment that is a dot-segment once its {@code ;params} are removed
  *       ({@code /notes/..;/admin}, as Tomcat-style servers read it), or that holds an encoded {@code /} or
- *       {@code \} ({@code %2f}, {@code %5c}, which proxies may decode) or any double-encoded octet
- *       ({@code %252e}, also spelt {@code %25%32%65}). Percent-encoded unreserved characters are compared decoded
- *       (RFC 3986 §6.2.2.2).</li>
+ *       {@code \} ({@code %2f}, {@code %5c}, which proxies may decode), any double-encoded octet ({@code %252e},
+ *       also spelt {@code %25%32%65}) or overlong UTF-8 ({@code %c0%ae}), or an empty segment ({@code //}, merged
+ *       away by Tomcat and nginx before they resolve {@code ..}); {@code %3b} counts as {@code ;}. Percent-encoded
+ *       unreserved characters are compared decoded (RFC 3986 §6.2.2.2).</li>
  * </ul>
  *
  * <pre>{@code
@@ -33,9 +34,11 @@ import java.util.regex.Pattern;
  */
 public final class AllowedHosts {
 
-    // an encoded slash or backslash, or any double-encoded octet (%25 and two hex digits, e.g. %252e): read
-    // differently along the way (a proxy that decodes once more)
-    private static final Pattern AMBIGUOUS = Pattern.compile("%(2f|5c|25[0-9a-f]{2})", Pattern.CASE_INSENSITIVE);
+    // read differently along the way: an encoded slash or backslash or any double-encoded octet (%25 and two hex
+    // digits) that a proxy decodes once more; an overlong UTF-8 form (%c0%ae is '.' to lax decoders); an empty
+    // segment, which Tomcat and nginx merge away before they resolve "..", so that /notes//../x is /x to them
+    private static final Pattern AMBIGUOUS = Pattern.compile("%(2f|5c|25[0-9a-f]{2}|c[01]|e0%[89]|f0%8)|//",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     private final List<String> entries;
@@ -162,8 +165,11 @@ public final class AllowedHosts {
         for (int i = 1; i < parts.length; i++) {
             String segment = parts[i];
             boolean last = i == parts.length - 1;
-            String withoutParams = segment.indexOf(';') < 0 ? segment : segment.substring(0, segment.indexOf(';'));
-            if (!withoutParams.equals(segment) && (withoutParams.equals(".") || withoutParams.equals(".."))) {
+            // an encoded ';' is one to a proxy that decodes it
+            String decodedParams = segment.replace("%3b", ";").replace("%3B", ";");
+            int params = decodedParams.indexOf(';');
+            String withoutParams = params < 0 ? segment : decodedParams.substring(0, params);
+            if (params >= 0 && (withoutParams.equals(".") || withoutParams.equals(".."))) {
                 // "..;x" is ".." to a server that strips path parameters, and a segment of its own to others
                 return null;
             }

@@ -64,14 +64,16 @@ final class ClientNames {
     }
 
     /**
-     * The interface of the nearest Rest Client proxy on this thread's stack that extends {@code declaring}: where the
-     * runtime runs the filter on the thread that called the proxy (Jersey, synchronous calls).
+     * The interface of the nearest proxy on this thread's stack that implements {@code declaring} (itself or a
+     * sub-interface): where the runtime runs the filter on the thread that called the Rest Client proxy (Jersey,
+     * synchronous calls). The walk stops there, a few frames down for a method of the interface the call was made
+     * through; an outer call's proxy further down is never reached.
      */
     static Optional<Class<?>> callingProxyInterface(Class<?> declaring) {
         return STACK.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
                 .filter(Proxy::isProxyClass)
-                .flatMap(proxy -> Arrays.stream(proxy.getInterfaces()))
-                .filter(type -> type != declaring && declaring.isAssignableFrom(type))
+                .map(proxy -> Arrays.stream(proxy.getInterfaces()).filter(declaring::isAssignableFrom).findFirst())
+                .flatMap(Optional::stream)
                 .findFirst());
     }
 

@@ -181,22 +181,26 @@ class AllowedHostsPropertiesTest {
 
         /**
          * The stricter rule for base entries, on each segment after §6.2.2 normalisation (so that every RFC 3986
-         * spelling of a character counts): a dot-segment once its {@code ;params} are cut off, an encoded slash or
-         * backslash, or a double-encoded dot, slash or backslash.
+         * spelling of a character counts): a dot-segment once its {@code ;params} (also {@code %3B}) are cut off, an
+         * encoded slash or backslash, any double-encoded octet ({@code %25} and two hex digits), an overlong UTF-8
+         * lead ({@code %C0}, {@code %C1}, {@code %E0%8x}/{@code %E0%9x}, {@code %F0%8x}), or an empty segment
+         * between two others ({@code //}: Tomcat and nginx merge it before resolving {@code ..}).
          */
         static boolean hidesADotSegmentOrASlash(String rawPath) {
-            for (String raw : rawPath.split("/", -1)) {
-                String segment = Rfc3986.decodeUnreserved(raw);
-                int params = segment.indexOf(';');
-                String name = params < 0 ? null : segment.substring(0, params);
-                if (".".equals(name) || "..".equals(name)) {
+            String[] segments = rawPath.split("/", -1);
+            for (int i = 0; i < segments.length; i++) {
+                String segment = Rfc3986.decodeUnreserved(segments[i]);
+                if (segment.isEmpty() && i > 0 && i < segments.length - 1) {
                     return true;
                 }
                 String upper = segment.toUpperCase(Locale.ROOT);
-                for (String hidden : List.of("%2F", "%5C", "%252E", "%252F", "%255C")) {
-                    if (upper.contains(hidden)) {
-                        return true;
-                    }
+                int params = upper.replace("%3B", ";").indexOf(';');
+                String name = params < 0 ? null : upper.replace("%3B", ";").substring(0, params);
+                if (".".equals(name) || "..".equals(name)) {
+                    return true;
+                }
+                if (upper.matches(".*(%2F|%5C|%25[0-9A-F]{2}|%C0|%C1|%E0%[89]|%F0%8).*")) {
+                    return true;
                 }
             }
             return false;

@@ -118,7 +118,8 @@ class AllowedHostsTest {
         String base = "https://api.example.com/notes";
         for (String path : List.of("/notes/..;/admin", "/notes/..;jsessionid=1/admin", "/notes/.;x/../../admin",
                 "/notes/%2e%2e;/admin", "/notes/..%2fadmin", "/notes/..%2Fadmin", "/notes/..%5cadmin",
-                "/notes/..%5Cadmin", "/notes/%252e%252e/admin", "/notes/x%252fy")) {
+                "/notes/..%5Cadmin", "/notes/%252e%252e/admin", "/notes/x%252fy", "/notes//../admin",
+                "/notes/..%3B/admin", "/notes/..%3bx/admin", "/notes/%c0%ae%c0%ae/admin", "/notes/%e0%80%ae/x")) {
             assertThat(allows(base, "https://api.example.com" + path)).as(path).isFalse();
         }
         assertThat(allows(base, "https://api.example.com/notes/1;v=2")).as("parameters on an ordinary segment")

@@ -112,6 +112,16 @@ class ClientNamesTest {
     }
 
     @Test
+    void aCallThroughTheDeclaringInterfaceInsideAnotherClientsCallKeepsItsOwnClient() throws Exception {
+        // a Rest Client of the base interface used while a call through an annotated sub-interface is on the stack
+        // (from a filter, an exception mapper, a service the outer call invokes)
+        SharedApi inner = proxy(SharedApi.class, method -> nameFor(method));
+        ReportsApi outer = proxy(ReportsApi.class, method -> inner.ping());
+
+        assertThat(outer.ping()).as("the inner call, through SharedApi itself").isEqualTo(OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    @Test
     void aCallWhoseFiltersRunOnAnotherThreadKeepsTheDeclaringInterfacesClient() throws Exception {
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {

@@ -40,8 +40,9 @@ public final class ExchangedTokens implements TokenExchange {
     private final OAuthClientConfig config;
     private final TokenEndpointClient endpoint;
     private final Clock clock;
+    private final int maxEntries;
     private volatile TokenEvents events = TokenEvents.NONE;
-    // in access order, eldest first; never above MAX_ENTRIES (see room())
+    // in access order, eldest first; above MAX_ENTRIES only while more exchanges are in flight at once (trim())
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
 
     /** An exchange in flight or done, and until when its token may be used (epoch millis; 0 while in flight). */
@@ -56,9 +57,15 @@ public final class ExchangedTokens implements TokenExchange {
      * @param clock    decides whether a cached token may still be used
      */
     public ExchangedTokens(OAuthClientConfig config, TokenEndpointClient endpoint, Clock clock) {
+        this(config, endpoint, clock, MAX_ENTRIES);
+    }
+
+    /** @param maxEntries how many incoming tokens are remembered (more only while more exchanges are in flight) */
+    ExchangedTokens(OAuthClientConfig config, TokenEndpointClient endpoint, Clock clock, int maxEntries) {
         this.config = config;
         this.endpoint = endpoint;
         this.clock = clock;
+        this.maxEntries = maxEntries;
     }
 
     @Override
@@ -72,9 +79,10 @@ public final class ExchangedTokens implements TokenExchange {
             if (entry == null || entry.token.isDone() && now >= entry.usableUntil) {
                 mine = new Entry();
                 entry = mine;
-                if (room(key, now)) {
-                    entries.put(key, mine);
-                }
+                entries.remove(key);
+                trim(now);
+                // over the bound only while every entry is an exchange in flight: its callers share it
+                entries.put(key, mine);
             }
         }
         if (mine != null) {
@@ -118,24 +126,20 @@ public final class ExchangedTokens implements TokenExchange {
     }
 
     /**
-     * Makes room for the entry of {@code key}, under the lock: drops entries that can no longer be used, then the
+     * Keeps the entries below {@code maxEntries}, under the lock: drops entries that can no longer be used, then the
      * least recently used exchanges that are done, never one in flight (its callers would start a second one).
-     *
-     * @return false when every other entry is an exchange in flight: the caller's exchange is then not cached
      */
-    private boolean room(String key, long now) {
-        entries.remove(key);
-        if (entries.size() < MAX_ENTRIES) {
-            return true;
+    private void trim(long now) {
+        if (entries.size() < maxEntries) {
+            return;
         }
         entries.values().removeIf(entry -> entry.token.isDone() && now >= entry.usableUntil);
         Iterator<Entry> eldestFirst = entries.values().iterator();
-        while (entries.size() >= MAX_ENTRIES && eldestFirst.hasNext()) {
+        while (entries.size() >= maxEntries && eldestFirst.hasNext()) {
             if (eldestFirst.next().token.isDone()) {
                 eldestFirst.remove();
             }
         }
-        return entries.size() < MAX_ENTRIES;
     }
 
     private void fetch(Entry entry, String key, String subjectToken) {
@@ -145,6 +149,12 @@ public final class ExchangedTokens implements TokenExchange {
                     .fetch(config.acquisitionTimeout());
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);
+            synchronized (entries) {
+                // back within the bound once the exchanges that held it above are done
+                if (entries.size() > maxEntries) {
+                    trim(clock.millis());
+                }
+            }
             LOG.fine(() -> "client '" + config.name() + "': exchanged an incoming token for " + token);
         } catch (RuntimeException | Error e) {
             // whatever it is, the entry leaves the map and its waiters are released, or they would wait out their

@@ -159,7 +159,7 @@ final class SharedStore implements AutoCloseable {
         String name = seal.entryName();
         return call(() -> {
             long until = nowMillis + leaseTime.toMillis();
-            String lease = seal.sign(HELD + UUID.randomUUID() + "@" + until);
+            String lease = seal.sign(HELD + UUID.randomUUID() + "@" + nowMillis + "@" + until);
             Cache<String, String> cache = leases();
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (cache.putIfAbsent(name, lease)) {
@@ -184,29 +184,35 @@ final class SharedStore implements AutoCloseable {
 
     /**
      * @return the lease or cooldown another member holds, or null when {@code held} is not one: not signed with the
-     *         seal, run out, or a failure the fleet does not share
+     *         seal, written longer ago than the store keeps a marker (a copy put back), run out, or a failure the
+     *         fleet does not share
      */
     private Lease held(TokenSeal seal, String held, long nowMillis) {
+        // KIND payload @ written @ until, every part signed
         String marker = seal.verify(held).orElse(null);
-        int at = marker == null ? -1 : marker.lastIndexOf('@');
-        if (at < 0) {
+        int untilAt = marker == null ? -1 : marker.lastIndexOf('@');
+        int writtenAt = untilAt <= 0 ? -1 : marker.lastIndexOf('@', untilAt - 1);
+        if (writtenAt < 0) {
             return null;
         }
+        long written;
         long until;
         try {
-            until = Long.parseLong(marker.substring(at + 1));
+            written = Long.parseLong(marker.substring(writtenAt + 1, untilAt));
+            until = Long.parseLong(marker.substring(untilAt + 1));
         } catch (NumberFormatException unreadable) {
             return null;
         }
-        // no marker holds the fleet longer than the store keeps it, whatever its holder's clock says
-        until = Math.min(until, Durations.saturatedSum(nowMillis, markerLifetimeMillis()));
+        // no marker holds the fleet longer than the store keeps it, whatever its holder's clock says: a copy put back
+        // after the store dropped it has run out
+        until = Math.min(until, Math.min(written, nowMillis) + markerLifetimeMillis());
         if (until < nowMillis) {
             return null;
         }
         if (marker.startsWith(HELD)) {
             return new Lease(held, false, until, null);
         }
-        String failure = marker.startsWith(COOLDOWN) ? marker.substring(COOLDOWN.length(), at) : "";
+        String failure = marker.startsWith(COOLDOWN) ? marker.substring(COOLDOWN.length(), writtenAt) : "";
         return FleetFailures.isShared(failure) ? new Lease(held, false, until, failure) : null;
     }
 
@@ -219,10 +225,12 @@ final class SharedStore implements AutoCloseable {
      * Turns a lease whose fetch failed into a cooldown: until {@code untilMillis} the other members get that
      * failure instead of fetching (at most for as long as the leases cache keeps an entry, twice the lease time).
      *
-     * @param failure {@code CODE:0|1}, a failure {@link FleetFailures#isShared shared} with the fleet
+     * @param failure    {@code CODE:0|1}, a failure {@link FleetFailures#isShared shared} with the fleet
+     * @param nowMillis  when the cooldown starts: readers refuse the marker once the store would have dropped it
      */
-    void coolDown(TokenSeal seal, String lease, String failure, long untilMillis, Consumer<Unavailable> onFailure) {
-        String marker = seal.sign(COOLDOWN + failure + "@" + untilMillis);
+    void coolDown(TokenSeal seal, String lease, String failure, long nowMillis, long untilMillis,
+                  Consumer<Unavailable> onFailure) {
+        String marker = seal.sign(COOLDOWN + failure + "@" + nowMillis + "@" + untilMillis);
         later(() -> leases().replace(seal.entryName(), lease, marker), onFailure);
     }
 

@@ -44,7 +44,9 @@ final class SharedTokenSource implements TokenSource {
     private final Clock clock;
     private volatile long storeDownUntil;
     private volatile boolean storeDown;
-    private volatile String refused;
+    // the token a protected service refused here last: neither it nor one issued before it is adopted again (a
+    // copy of an older sealed token put back by a cache writer is just as revoked)
+    private volatile AccessToken refused;
     private volatile TokenSeal lastSeal;
 
     SharedTokenSource(OAuthClientConfig config, FleetSeals seals, SharedStore store, TokenSource local, Clock clock) {
@@ -112,7 +114,10 @@ final class SharedTokenSource implements TokenSource {
      */
     void invalidate(AccessToken rejected) {
         // never adopted again by this member, even while the store still holds it or cannot be reached
-        refused = rejected.value();
+        AccessToken previous = refused;
+        if (previous == null || !rejected.issuedAt().isBefore(previous.issuedAt())) {
+            refused = rejected;
+        }
         if (storeDown && System.nanoTime() - storeDownUntil < 0) {
             return;
         }
@@ -177,8 +182,8 @@ final class SharedTokenSource implements TokenSource {
         }
         long cooldown = Math.max(Durations.millis(config.failureCooldown()),
                 Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter()));
-        store.coolDown(seal, lease, shared.get(), Durations.saturatedSum(clock.millis(), cooldown),
-                this::storeFailed);
+        long now = clock.millis();
+        store.coolDown(seal, lease, shared.get(), now, Durations.saturatedSum(now, cooldown), this::storeFailed);
     }
 
     private TokenException cooledDown(String failure, long remainingMillis) {
@@ -192,13 +197,14 @@ final class SharedTokenSource implements TokenSource {
     }
 
     /**
-     * The token in the store, when it opens with this source's seal, is not one this member saw refused, and is not
-     * due for refresh by any member's window.
+     * The token in the store, when it opens with this source's seal, is neither one this member saw refused nor
+     * issued before it, and is not due for refresh by any member's window.
      */
     private Optional<AccessToken> adoptable(TokenSeal seal, long deadline) {
         long now = clock.millis();
-        String rejected = refused;
-        return store.token(seal.entryName(), deadline).flatMap(seal::open).filter(token -> !token.value().equals(rejected)
+        AccessToken rejected = refused;
+        return store.token(seal.entryName(), deadline).flatMap(seal::open).filter(token -> (rejected == null
+                || !token.value().equals(rejected.value()) && token.issuedAt().isAfter(rejected.issuedAt()))
                 && RefreshPlan.freshForEveryMember(token, config.refreshBefore(), now)).map(token -> {
             LOG.fine(() -> "client '" + config.name() + "': adopted " + token + " from the fleet");
             return token;

@@ -10,8 +10,10 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Logger;
 
 /**
  * Fleet-wide tokens from configuration alone: when {@code oauth.shared-cache.provider} names a JCache caching
@@ -35,6 +37,7 @@ import java.util.Properties;
 final class SharedCacheSettings {
 
     static final String PREFIX = "oauth.shared-cache.";
+    private static final Logger LOG = Logger.getLogger(SharedCacheSettings.class.getName());
     private static final String PROPERTY = PREFIX + "property.";
 
     private SharedCacheSettings() {
@@ -87,8 +90,8 @@ final class SharedCacheSettings {
             CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader(), properties);
             // reported with the shared cache, where the metrics binding listens
             TokenCache.Builder builder = TokenCache.builder().sharedVia(manager).reportsWithShared();
-            MicroProfileClientConfigs.duration(config, "shared-cache.timeout").ifPresent(builder::sharedStoreTimeout);
-            MicroProfileClientConfigs.duration(config, "shared-cache.lease-time").ifPresent(builder::sharedLeaseTime);
+            duration(config, "timeout").ifPresent(builder::sharedStoreTimeout);
+            duration(config, "lease-time").ifPresent(builder::sharedLeaseTime);
             return Optional.of(new Fleet(builder.build(), provider));
         } catch (CacheException | IllegalArgumentException e) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING)
@@ -96,5 +99,19 @@ final class SharedCacheSettings {
                             + e.getClass().getSimpleName() + ")")
                     .cause(e).build();
         }
+    }
+
+    /**
+     * A duration as every key reads it. These two keys once read a bare number as milliseconds: a bare number of 100
+     * or more, which as seconds is far beyond what either should be, is read as seconds all the same, with a WARNING
+     * that says how to write milliseconds.
+     */
+    private static Optional<Duration> duration(Config config, String setting) {
+        String key = PREFIX + setting;
+        Optional<Duration> duration = MicroProfileClientConfigs.duration(config, "shared-cache." + setting);
+        config.getOptionalValue(key, String.class).map(String::strip).filter(value -> value.matches("\\d{3,}"))
+                .ifPresent(value -> LOG.warning(() -> key + " = " + value + " is read as " + value + " seconds (a bare"
+                        + " number is seconds, as for every duration key); for milliseconds write " + value + "ms"));
+        return duration;
     }
 }

@@ -2,6 +2,7 @@ package dev.oauthfilter.endpoint;
 
 import dev.oauthfilter.ClientAuthMethod;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenException;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -87,11 +88,25 @@ final class TokenRequestFactory {
         if (dpopProof != null) {
             request.header("DPoP", dpopProof);
         }
-        Redaction sent = Redaction.of(secret, assertion, subjectToken, authorization);
-        if (secret != null) {
-            sent = sent.withBasic(config.clientId(), secret);
+        // the secret also where it only signs (client_secret_jwt): a server may quote it whatever the method
+        String configured = secret != null ? secret : readableSecret();
+        Redaction sent = Redaction.of(configured, assertion, subjectToken, authorization);
+        if (configured != null && config.clientId() != null) {
+            sent = sent.withBasic(config.clientId(), configured);
         }
         return new Prepared(request.build(), sent);
+    }
+
+    /** @return the configured secret as it reads now, or null when there is none or it cannot be read */
+    private String readableSecret() {
+        if (config.clientSecret().isEmpty()) {
+            return null;
+        }
+        try {
+            return ClientSecrets.reveal(config);
+        } catch (TokenException unreadable) {
+            return null;
+        }
     }
 
     static String form(OAuthClientConfig config) {

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.List;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
@@ -91,5 +96,51 @@ class ExchangedTokensFailureTest {
 
         long slowExchanges = server.tokenRequests().stream().filter(r -> r.body.contains("subject_token=slow-user")).count();
         assertThat(slowExchanges).isEqualTo(1);
+    }
+    @Test
+    void oneIncomingTokenIsExchangedOnceWhileEveryEntryIsAnExchangeInFlight() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.respond(r -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.json(200, "{\"access_token\":\"" + server.newToken() + "\",\"token_type\":\"Bearer\","
+                    + "\"expires_in\":300}");
+        });
+        OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId("exchanger")
+                .clientSecret("exchanger-secret-93d").acquisitionTimeout(Duration.ofSeconds(30)).maxAttempts(1)
+                .build();
+        int bound = 3;
+        ExchangedTokens exchange = new ExchangedTokens(config,
+                new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()),
+                        fixture.clock()), fixture.clock(), bound);
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < bound; i++) {
+                String user = "busy-user-" + i;
+                calls.add(callers.submit(() -> exchange.exchange(user)));
+            }
+            assertThat(server.awaitTokenRequests(bound, 30)).isTrue();
+            // five callers of one user while the bound is taken by exchanges in flight: they share one exchange
+            for (int i = 0; i < 5; i++) {
+                calls.add(callers.submit(() -> exchange.exchange("victim-user")));
+            }
+            assertThat(server.awaitTokenRequests(1, 30)).as("the victim's exchange arrived").isTrue();
+            assertThat(server.awaitTokenRequests(1, 1)).as("a second exchange of the victim's token").isFalse();
+            release.countDown();
+            for (Future<?> call : calls) {
+                call.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            release.countDown();
+            callers.shutdownNow();
+        }
+        long victim = server.tokenRequests().stream().filter(r -> r.body.contains("subject_token=victim-user")).count();
+        assertThat(victim).as("exchanges of one incoming token").isEqualTo(1);
+        assertThat(exchange.size()).as("back within the bound once the exchanges are done").isLessThanOrEqualTo(bound);
+        http.close();
     }
 }

@@ -126,7 +126,8 @@ class ForgedStoreValuesTest {
         SharedStore shared = new SharedStore(store.manager(), Duration.ofSeconds(2), leaseTime);
         try {
             // a member holding the credential, whose clock is far ahead, wrote a cooldown that never ends
-            cache(SharedStore.LEASES).put(seal.entryName(), seal.sign("cooldown:TOKEN_ENDPOINT_ERROR:1@" + FAR_FUTURE));
+            cache(SharedStore.LEASES).put(seal.entryName(),
+                    seal.sign("cooldown:TOKEN_ENDPOINT_ERROR:1@" + clock.millis() + "@" + FAR_FUTURE));
             SharedStore.Lease lease = shared.lease(seal, clock.millis(), System.nanoTime() + 2_000_000_000L);
 
             assertThat(lease.taken).isFalse();
@@ -146,10 +147,56 @@ class ForgedStoreValuesTest {
     }
 
     @Test
+    void anAuthenticMarkerPutBackAfterTheStoreDroppedItIsNotBelieved() {
+        server.issueTokensLasting(3600);
+        TokenSeal seal = TokenSeal.of(config()).orElseThrow();
+        // a real cooldown of a minute ago (a 503 with Retry-After: 300), copied by a cache writer and put back after
+        // the store expired it (twice the lease time: 10 s)
+        long written = clock.millis() - 60_000;
+        cache(SharedStore.LEASES).put(seal.entryName(),
+                seal.sign("cooldown:TOKEN_ENDPOINT_ERROR:1@" + written + "@" + (written + 300_000)));
+
+        assertThat(member().token().expiresAt()).isAfter(clock.instant());
+        assertThat(server.tokenRequestCount()).as("the replica fetched its own").isEqualTo(1);
+    }
+
+    @Test
+    void anOlderAuthenticTokenPutBackAfterANewerOneWasRefusedIsNotAdopted() {
+        OAuthClientConfig config = config();
+        TokenSeal seal = TokenSeal.of(config).orElseThrow();
+        AccessToken older = new AccessToken("older-revoked", "Bearer", clock.instant(),
+                clock.instant().plusSeconds(3600), null);
+        // what a cache writer read from the store earlier
+        String copiedOlder = seal.seal(older);
+        clock.advance(Duration.ofMinutes(10));
+        AccessToken newer = new AccessToken("newer-revoked", "Bearer", clock.instant(),
+                clock.instant().plusSeconds(3600), null);
+        SharedStore shared = new SharedStore(store.manager(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        AtomicInteger fetches = new AtomicInteger();
+        try {
+            SharedTokenSource member = new SharedTokenSource(config, new FleetSeals(config), shared, timeout -> {
+                fetches.incrementAndGet();
+                return new AccessToken("fresh", "Bearer", clock.instant(), clock.instant().plusSeconds(3600), null);
+            }, clock);
+            cache(SharedStore.TOKENS).put(seal.entryName(), seal.seal(newer));
+            assertThat(member.fetch(Duration.ofSeconds(4)).value()).isEqualTo("newer-revoked");
+            member.invalidate(newer);
+            cache(SharedStore.TOKENS).put(seal.entryName(), copiedOlder);
+
+            assertThat(member.fetch(Duration.ofSeconds(4)).value()).as("not a token issued before the refused one")
+                    .isEqualTo("fresh");
+            assertThat(fetches).hasValue(1);
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
     void aSignedCooldownOfAFailureThatIsNotTheEndpointsIsNotBelieved() {
         server.issueTokensLasting(3600);
         TokenSeal seal = TokenSeal.of(config()).orElseThrow();
-        cache(SharedStore.LEASES).put(seal.entryName(), seal.sign("cooldown:MISSING_CLIENT_ID:0@" + FAR_FUTURE));
+        cache(SharedStore.LEASES).put(seal.entryName(),
+                seal.sign("cooldown:MISSING_CLIENT_ID:0@" + clock.millis() + "@" + FAR_FUTURE));
 
         assertThat(member().token().expiresAt()).isAfter(clock.instant());
         assertThat(server.tokenRequestCount()).isEqualTo(1);

@@ -87,6 +87,31 @@ class SecretRotationInTheFleetTest {
     }
 
     @Test
+    void aTokenFetchedWhileTheSecretWasRotatedIsNotPublishedUnderTheOldSecret() throws Exception {
+        Path file = Files.writeString(dir.resolve("client-secret"), OLD_SECRET);
+        OAuthClientConfig config = settings().clientSecretFile(file).build();
+        SharedStore shared = new SharedStore(store.manager(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        try {
+            SharedTokenSource source = new SharedTokenSource(config, new FleetSeals(config), shared, timeout -> {
+                try {
+                    // rotated while the request is on its way: it authenticated with the new secret
+                    Files.writeString(file, NEW_SECRET);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return new AccessToken("token-of-the-new-secret", "Bearer", clock.instant(),
+                        clock.instant().plusSeconds(3600), null);
+            }, clock);
+
+            assertThat(source.fetch(Duration.ofSeconds(4)).value()).isEqualTo("token-of-the-new-secret");
+            assertThat(leaseGivenBack(sealOf(OLD_SECRET).entryName())).as("the old seal's lease given back").isTrue();
+            assertThat(tokens().get(sealOf(OLD_SECRET).entryName())).as("published under the old secret").isNull();
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
     void aReplicaWhoseSecretFileIsHalfRotatedFailsAloneAndTheFleetGoesOn() throws Exception {
         server.issueTokensLasting(3600);
         Path halfRotated = Files.writeString(dir.resolve("half-rotated"), OLD_SECRET);
@@ -100,6 +125,18 @@ class SecretRotationInTheFleetTest {
         assertThat(healthy.token().expiresAt()).as("not the other replica's MISSING_SECRET")
                 .isAfter(clock.instant());
         assertThat(server.tokenRequestCount()).isEqualTo(1);
+    }
+
+    /** The lease is given back in the background, after the token was (or was not) published: waits, bounded. */
+    private boolean leaseGivenBack(String name) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (store.caches.getOrDefault(SharedStore.LEASES, Map.of()).get(name) == null) {
+                return true;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        return false;
     }
 
     private Map<String, String> tokens() {

@@ -152,6 +152,12 @@ class SharedCacheSettingsTest {
         // a bare number is seconds, as for every other duration key
         assertThat(MicroProfileClientConfigs.duration(TestConfigs.of(Map.of("oauth.shared-cache.lease-time", "5")),
                 "shared-cache.lease-time")).contains(Duration.ofSeconds(5));
+        // these keys once read milliseconds: a bare number that only makes sense so is read as seconds, and said
+        Map<String, String> bare = settings();
+        bare.put("oauth.shared-cache.timeout", "500");
+        ClientRegistry.of(TestConfigs.of(bare)).close();
+        assertThat(fixture.logs().lines()).anyMatch(line -> line.startsWith("WARNING")
+                && line.contains("oauth.shared-cache.timeout = 500 is read as 500 seconds") && line.contains("500ms"));
     }
 
     @Test

@@ -126,6 +126,17 @@ class EchoedCredentialsTest {
     }
 
     @Test
+    void aSecretThatOnlySignsIsRedactedWhereTheServerQuotesIt() {
+        String signingSecret = "jwt-shared-secret-0123456789-abcdefghijkl";
+        OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
+                .clientSecret(signingSecret).clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_JWT).build();
+        TokenException e = failure(config, () -> client(config).requestToken(Duration.ofSeconds(5)),
+                request -> "HS256 check with key " + signingSecret + " failed");
+
+        assertThat(e.oauthErrorDescription()).contains("got HS256 check with key [redacted] failed");
+    }
+
+    @Test
     void anEchoedTokenBeingExchangedIsRedacted() {
         OAuthClientConfig config = config().build();
         TokenException e = failure(config, () -> client(config).exchangeToken(SUBJECT, Duration.ofSeconds(5)));
