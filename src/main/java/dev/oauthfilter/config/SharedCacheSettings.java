@@ -11,8 +11,10 @@ import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -39,6 +41,7 @@ final class SharedCacheSettings {
     static final String PREFIX = "oauth.shared-cache.";
     private static final Logger LOG = Logger.getLogger(SharedCacheSettings.class.getName());
     private static final String PROPERTY = PREFIX + "property.";
+    private static final String HAZELCAST_LOCATION = "hazelcast.config.location";
 
     private SharedCacheSettings() {
     }
@@ -68,6 +71,24 @@ final class SharedCacheSettings {
         }
     }
 
+    /**
+     * Hazelcast (5.x, member and client) shuts down an instance it started from a configuration file when its cache
+     * manager closes only if the file was named by the property {@code hazelcast.config.location}, not by the manager's
+     * URI: given the URI alone, the instance, its threads and the stopped application they keep outlive the
+     * application. So the URI is also given as that property (the same file, the same instance name, the same URI for
+     * the caches' names), unless a property already names the instance to use (one the application started stays).
+     */
+    private static void endsWithTheManager(String provider, URI uri, Properties properties) {
+        boolean configurationFile = uri.getScheme() != null
+                && Set.of("classpath", "file", "http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT));
+        boolean instanceNamed = properties.containsKey(HAZELCAST_LOCATION)
+                || properties.containsKey("hazelcast.instance.name")
+                || properties.containsKey("hazelcast.instance.itself");
+        if (provider.startsWith("com.hazelcast.") && configurationFile && !instanceNamed) {
+            properties.setProperty(HAZELCAST_LOCATION, uri.toString());
+        }
+    }
+
     /** @return a cache shared through the configured provider, or empty when {@code oauth.shared-cache.provider} is not set */
     static Optional<Fleet> cache(Config config) {
         Optional<String> providerName = config.getOptionalValue(PREFIX + "provider", String.class)
@@ -86,6 +107,7 @@ final class SharedCacheSettings {
                             .ifPresent(value -> properties.setProperty(key.substring(PROPERTY.length()), value));
                 }
             }
+            endsWithTheManager(providerName.get(), uri, properties);
             // the provider's own class loader: Hazelcast puts any other one into the caches' cluster-wide names
             CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader(), properties);
             // reported with the shared cache, where the metrics binding listens

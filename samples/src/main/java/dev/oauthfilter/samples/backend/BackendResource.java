@@ -51,8 +51,10 @@ public class BackendResource {
 
     @PostConstruct
     void createClients() {
-        filteredClient = ClientBuilder.newClient().register(new OAuthClientFilter(tokens));
-        plainClient = ClientBuilder.newClient();
+        // a Jsonb of each client's own: without it, Liberty keeps this application in memory after it stops
+        filteredClient = ClientBuilder.newClient().register(new OAuthClientFilter(tokens))
+                .register(new ClientJsonbResolver());
+        plainClient = ClientBuilder.newClient().register(new ClientJsonbResolver());
     }
 
     @PreDestroy

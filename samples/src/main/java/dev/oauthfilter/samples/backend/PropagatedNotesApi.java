@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /** The notes service called on behalf of the backend's own caller: client {@code propagated} forwards its token. */
 @RegisterRestClient(configKey = "notes")
 @RegisterProvider(OAuthClientFilter.class)
+@RegisterProvider(ClientJsonbResolver.class)
 @OAuthClient("propagated")
 @Path("/notes")
 public interface PropagatedNotesApi {

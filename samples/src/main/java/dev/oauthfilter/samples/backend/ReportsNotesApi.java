@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /** The same service, called with the named client {@code reports} ({@code oauth.reports.*}). */
 @RegisterRestClient(configKey = "notes")
 @RegisterProvider(OAuthClientFilter.class)
+@RegisterProvider(ClientJsonbResolver.class)
 @OAuthClient("reports")
 @Path("/notes")
 public interface ReportsNotesApi {

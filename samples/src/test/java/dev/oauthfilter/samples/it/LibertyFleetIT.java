@@ -21,12 +21,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +116,22 @@ class LibertyFleetIT {
             Files.delete(dropin);
             ConfigDropins.awaitStatus(LIBRARY_APP, "/fleet/tokens/0", false);
         }
+        // the member the provider started for the application's configuration file ends with it (its threads are
+        // named after that file's URL): before, it ran on, keeping the removed application in memory
+        try (LibertyJmx jmx = LibertyJmx.connect()) {
+            Instant deadline = Instant.now().plusSeconds(30);
+            List<String> left = memberThreads(jmx, LIBRARY_APP);
+            while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(250);
+                left = memberThreads(jmx, LIBRARY_APP);
+            }
+            assertThat(left).as("Hazelcast threads of the removed application").isEmpty();
+        }
+    }
+
+    private static List<String> memberThreads(LibertyJmx jmx, String application) throws Exception {
+        return jmx.threadNames().stream().filter(name -> name.startsWith("hz.") && name.contains(application + ".war"))
+                .collect(Collectors.toList());
     }
 
     private static void assertOneTokenRequestBetween(String application, String hazelcastUri) throws Exception {

@@ -1,5 +1,6 @@
 package dev.oauthfilter.samples.it;
 
+import dev.oauthfilter.samples.backend.ClientJsonbResolver;
 import dev.oauthfilter.samples.it.probe.ProbeApplication;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
@@ -57,6 +58,8 @@ final class ProbeDeployment {
         File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage(ProbeApplication.class.getPackage())
+                // the sample's workaround for what Liberty's JSON-B provider keeps of a stopped application
+                .addClass(ClientJsonbResolver.class)
                 .addAsLibraries(libraries)
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");

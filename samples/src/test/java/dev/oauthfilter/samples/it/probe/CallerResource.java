@@ -49,6 +49,9 @@ public class CallerResource {
     @Inject
     PropagationProbe propagation;
 
+    @Inject
+    JsonProbe json;
+
     @Context
     UriInfo uriInfo;
 
@@ -179,7 +182,8 @@ public class CallerResource {
                 redirect("jaxrs", false, 307, "same", id),
                 unauthorizedOnce("jaxrs", id + "-replay"),
                 propagation.call(false),
-                propagation.call(true));
+                propagation.call(true),
+                json.call(base(), id));
     }
 
     /** A Rest Client built for one call, as an application does with {@code RestClientBuilder}, and closed after. */

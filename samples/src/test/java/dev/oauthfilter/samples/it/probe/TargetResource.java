@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The services the probe's clients call: one that records what it receives, one that redirects to it (to this
- * origin, {@code localhost}, or to another one, {@code 127.0.0.1} on the same port), and one that refuses the first
- * token it sees.
+ * origin, {@code localhost}, or to another one, {@code 127.0.0.1} on the same port), one that refuses the first
+ * token it sees, and one that answers JSON.
  */
 @Path("/target")
 public class TargetResource {
@@ -45,6 +45,14 @@ public class TargetResource {
                              String body) {
         recorder.record(id, authorization);
         return "recorded " + body.length();
+    }
+
+    @GET
+    @Path("/json/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonAnswer json(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        recorder.record(id, authorization);
+        return new JsonAnswer(id, authorization != null);
     }
 
     @GET
