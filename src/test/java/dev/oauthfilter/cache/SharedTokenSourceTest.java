@@ -50,6 +50,8 @@ class SharedTokenSourceTest {
     private static final String CLIENT_ID = "source-client";
     private static final String SECRET = "source-secret-8e2";
     private static final Duration LEASE_TIME = Duration.ofSeconds(30);
+    // a caller's time where it does not matter: the fleet's half is far more than an in-memory store needs
+    private static final Duration TIME = Duration.ofSeconds(10);
 
     @RegisterExtension
     final LogCapture logs = LogCapture.forbidding(Forbidden.secret(CLIENT_ID, SECRET));
@@ -101,7 +103,11 @@ class SharedTokenSourceTest {
     }
 
     private SharedTokenSource source(OAuthClientConfig config, TokenSource fetch) {
-        return new SharedTokenSource(config, new FleetSeals(config), store, timeout -> {
+        FleetSeals seals = new FleetSeals(config);
+        // derived now (PBKDF2, up to seconds on a loaded machine), as after a member's first fetch: not out of the
+        // fleet's half of a test's fetch
+        seals.current();
+        return new SharedTokenSource(config, seals, store, timeout -> {
             localTimeouts.add(timeout);
             return fetch.fetch(timeout);
         }, clock);
@@ -128,7 +134,7 @@ class SharedTokenSourceTest {
     void aTokenIsPublishedSealedForAsLongAsItLivesAndTheLeaseGivenBack() {
         SharedTokenSource source = source(settings().build());
 
-        AccessToken token = source.fetch(Duration.ofSeconds(4));
+        AccessToken token = source.fetch(TIME);
 
         assertThat(SEAL.open(published())).map(AccessToken::value).contains(token.value());
         assertThat(fleet.perEntryPuts(SharedStore.TOKENS)).isEqualTo(1);
@@ -151,13 +157,13 @@ class SharedTokenSourceTest {
     void aRepublishedTokensEntryLivesAsLongAsTheNewToken() {
         AtomicReference<Duration> lifetime = new AtomicReference<>(Duration.ofSeconds(20));
         SharedTokenSource source = source(settings().build(), timeout -> token(lifetime.get()));
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         // the token of 20 s is stale now (refresh window: half its lifetime): the next fetch brings one of an hour
         clock.advance(Duration.ofSeconds(15));
         lifetime.set(Duration.ofHours(1));
 
-        AccessToken next = source.fetch(Duration.ofSeconds(4));
+        AccessToken next = source.fetch(TIME);
         awaitLeaseGivenBack();
 
         assertThat(SEAL.open(published())).map(AccessToken::value).contains(next.value());
@@ -168,7 +174,7 @@ class SharedTokenSourceTest {
     @Test
     void aTokenInTheStoreIsAdoptedWithoutAFetchOrALease() {
         SharedTokenSource source = source(settings().build());
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         AccessToken shared = newToken();
         tokens().put(NAME, SEAL.seal(shared));
@@ -179,7 +185,7 @@ class SharedTokenSourceTest {
             }
         });
 
-        AccessToken adopted = source.fetch(Duration.ofSeconds(4));
+        AccessToken adopted = source.fetch(TIME);
 
         assertThat(adopted.value()).isEqualTo(shared.value());
         assertThat(adopted.expiresAt()).isEqualTo(shared.expiresAt());
@@ -199,7 +205,7 @@ class SharedTokenSourceTest {
             }
         });
 
-        AccessToken adopted = source.fetch(Duration.ofSeconds(4));
+        AccessToken adopted = source.fetch(TIME);
 
         assertThat(adopted.value()).isEqualTo(theirs.value());
         assertThat(localTimeouts).as("no fetch of its own").isEmpty();
@@ -213,7 +219,7 @@ class SharedTokenSourceTest {
             throw bug;
         });
 
-        assertThatThrownBy(() -> source.fetch(Duration.ofSeconds(4))).isSameAs(bug);
+        assertThatThrownBy(() -> source.fetch(TIME)).isSameAs(bug);
         awaitLeaseGivenBack();
     }
 
@@ -225,7 +231,7 @@ class SharedTokenSourceTest {
                 clock.instant().plus(Duration.ofHours(1)), null);
         SharedTokenSource source = source(settings().build(), timeout -> large);
 
-        assertThat(source.fetch(Duration.ofSeconds(4))).isSameAs(large);
+        assertThat(source.fetch(TIME)).isSameAs(large);
         awaitLeaseGivenBack();
         assertThat(fleet.timeToLive(SharedStore.TOKENS, NAME)).as("nothing published").isEmpty();
     }
@@ -244,7 +250,7 @@ class SharedTokenSourceTest {
             return newToken();
         });
 
-        AccessToken token = source.fetch(Duration.ofSeconds(4));
+        AccessToken token = source.fetch(TIME);
 
         assertThat(token.value()).isEqualTo("token-1");
         awaitLeaseGivenBack();
@@ -256,7 +262,7 @@ class SharedTokenSourceTest {
     @Test
     void aTokenThisMemberSawRefusedIsNeverAdoptedAgainThoughTheStoreHoldsItAgain() {
         SharedTokenSource source = source(settings().build());
-        AccessToken refused = source.fetch(Duration.ofSeconds(4));
+        AccessToken refused = source.fetch(TIME);
         String sealed = published();
         awaitLeaseGivenBack();
         clock.advance(Duration.ofSeconds(10));
@@ -265,7 +271,7 @@ class SharedTokenSourceTest {
         awaitTrue(() -> tokens().get(NAME) == null);
         // a member that has not heard of the refusal yet publishes it again
         tokens().put(NAME, sealed);
-        AccessToken next = source.fetch(Duration.ofSeconds(4));
+        AccessToken next = source.fetch(TIME);
 
         assertThat(next.value()).isNotEqualTo(refused.value());
         assertThat(localTimeouts).hasSize(2);
@@ -274,7 +280,7 @@ class SharedTokenSourceTest {
     @Test
     void aRefusalOfAnotherTokenLeavesTheFleetsTokenAlone() {
         SharedTokenSource source = source(settings().build());
-        AccessToken current = source.fetch(Duration.ofSeconds(4));
+        AccessToken current = source.fetch(TIME);
         published();
         List<Thread> readers = watch(operation -> operation.replica == 0 && operation.is(SharedStore.TOKENS, "get"));
 
@@ -294,21 +300,21 @@ class SharedTokenSourceTest {
     void aTokenInsideAnyMembersRefreshWindowIsNotAdoptedWhateverTheJitter() {
         SharedTokenSource source = source(settings().build());
         fleet.manager(1);
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         Instant anHourAgo = clock.instant().minus(Duration.ofHours(1));
         // refresh-before 5 min, up to 10% (30 s) earlier for some member: stale for one from 5 min 30 s before expiry
         AccessToken inTheBand = token(anHourAgo, Duration.ofHours(1).plus(Duration.ofSeconds(329)));
         tokens().put(NAME, SEAL.seal(inTheBand));
 
-        AccessToken fetched = source.fetch(Duration.ofSeconds(4));
+        AccessToken fetched = source.fetch(TIME);
 
         assertThat(fetched.value()).as("a token of its own").isNotEqualTo(inTheBand.value());
         assertThat(localTimeouts).hasSize(2);
         awaitLeaseGivenBack();
         AccessToken beyondTheBand = token(anHourAgo, Duration.ofHours(1).plus(Duration.ofSeconds(331)));
         tokens().put(NAME, SEAL.seal(beyondTheBand));
-        assertThat(source.fetch(Duration.ofSeconds(4)).value()).isEqualTo(beyondTheBand.value());
+        assertThat(source.fetch(TIME).value()).isEqualTo(beyondTheBand.value());
         assertThat(localTimeouts).hasSize(2);
     }
 
@@ -325,7 +331,7 @@ class SharedTokenSourceTest {
             leasesClear();
             retryAfter.set(Duration.ofMillis(expected[0]));
 
-            assertThatThrownBy(() -> source.fetch(Duration.ofSeconds(4))).isInstanceOf(TokenException.class);
+            assertThatThrownBy(() -> source.fetch(TIME)).isInstanceOf(TokenException.class);
 
             String marker = awaitMarker("cooldown:");
             assertThat(marker).as("Retry-After %d ms", expected[0])
@@ -338,13 +344,13 @@ class SharedTokenSourceTest {
         OAuthClientConfig config = settings().build();
         SharedTokenSource source = source(config);
         fleet.manager(1);
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         tokens().clear();
         for (String failure : List.of("TOKEN_ENDPOINT_UNREACHABLE:1", "INVALID_TOKEN_RESPONSE:0")) {
             leases().put(NAME, SEAL.sign("cooldown:" + failure + "@" + (clock.millis() + 1_500)));
 
-            assertThatThrownBy(() -> source.fetch(Duration.ofSeconds(4))).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> source.fetch(TIME)).isInstanceOfSatisfying(
                     TokenException.class, e -> {
                         assertThat(e.code()).isEqualTo(failure.substring(0, failure.indexOf(':')));
                         assertThat(e.isRetryable()).isEqualTo(failure.endsWith(":1"));
@@ -360,7 +366,7 @@ class SharedTokenSourceTest {
     void theFleetGetsHalfTheCallersTimeAndAFetchOfItsOwnTheRest() {
         SharedTokenSource source = source(settings().build());
         fleet.manager(1);
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         tokens().clear();
         leases().put(NAME, SEAL.sign("lease:a-slow-member@" + (clock.millis() + 60_000)));
@@ -392,15 +398,15 @@ class SharedTokenSourceTest {
         });
         fleet.kill(0);
 
-        AccessToken first = source.fetch(Duration.ofSeconds(4));
+        AccessToken first = source.fetch(TIME);
         int afterFirst = attempts.get();
-        AccessToken second = source.fetch(Duration.ofSeconds(4));
+        AccessToken second = source.fetch(TIME);
         source.invalidate(second);
 
         assertThat(List.of(first.value(), second.value())).containsExactly("token-1", "token-2");
         assertThat(afterFirst).as("the store was tried").isPositive();
         assertThat(attempts.get()).as("then left alone").isEqualTo(afterFirst);
-        assertThat(localTimeouts.get(1)).as("the whole time for a fetch of its own").isEqualTo(Duration.ofSeconds(4));
+        assertThat(localTimeouts.get(1)).as("the whole time for a fetch of its own").isEqualTo(TIME);
         assertThat(logs.lines()).filteredOn(line -> line.startsWith("WARNING")).singleElement()
                 .satisfies(line -> assertThat(line).contains("without the fleet for 30 s"));
     }
@@ -408,7 +414,7 @@ class SharedTokenSourceTest {
     @Test
     void aCallerWhoseOwnTimeRanOutWaitingForTheStoreDoesNotGiveTheStoreUp() {
         SharedTokenSource source = source(settings().build());
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         tokens().clear();
         AtomicBoolean slowOnce = new AtomicBoolean();
@@ -420,7 +426,7 @@ class SharedTokenSourceTest {
 
         // 200 ms for the fleet: less than the store's timeout (2 s)
         AccessToken hurried = source.fetch(Duration.ofMillis(400));
-        AccessToken next = source.fetch(Duration.ofSeconds(4));
+        AccessToken next = source.fetch(TIME);
 
         assertThat(slowOnce).as("the store was slow for the hurried caller").isTrue();
         assertThat(hurried.value()).isEqualTo("token-2");
@@ -437,10 +443,10 @@ class SharedTokenSourceTest {
         AtomicInteger attempts = new AtomicInteger();
         fleet.intercept(operation -> attempts.incrementAndGet());
 
-        AccessToken token = source.fetch(Duration.ofSeconds(4));
+        AccessToken token = source.fetch(TIME);
         source.invalidate(token);
 
-        assertThat(localTimeouts).containsExactly(Duration.ofSeconds(4));
+        assertThat(localTimeouts).containsExactly(TIME);
         assertThat(attempts).hasValue(0);
     }
 
@@ -448,7 +454,7 @@ class SharedTokenSourceTest {
     void aCallerInterruptedWhileWaitingForAnotherMembersTokenIsToldSo() throws Exception {
         SharedTokenSource source = source(settings().build());
         fleet.manager(1);
-        source.fetch(Duration.ofSeconds(4));
+        source.fetch(TIME);
         awaitLeaseGivenBack();
         tokens().clear();
         leases().put(NAME, SEAL.sign("lease:a-slow-member@" + (clock.millis() + 60_000)));
