@@ -12,6 +12,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.spi.CachingProvider;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -30,11 +31,28 @@ class ExpiringPutTest {
 
     private static final Duration CACHE_POLICY = Duration.ofHours(24);
 
+    /** The cache {@link SharedStore#TOKENS} of {@code manager}, made as the library makes it, first seen here. */
     private static Cache<String, String> tokensOf(CacheManager manager) {
-        return manager.createCache(SharedStore.TOKENS, new MutableConfiguration<String, String>()
+        return firstSeen(manager.createCache(SharedStore.TOKENS, new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
                 .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
-                        new javax.cache.expiry.Duration(TimeUnit.HOURS, CACHE_POLICY.toHours()))));
+                        new javax.cache.expiry.Duration(TimeUnit.HOURS, CACHE_POLICY.toHours())))));
+    }
+
+    /**
+     * Makes {@link ExpiringPut} forget what it learnt of {@code cache}'s class, as in a JVM where it meets it first:
+     * it looks each class up once per JVM (a {@code ClassValue}), and a test of the look-up must not depend on which
+     * test of the JVM made it first (mutation testing runs many tests, and many versions of the class, in one JVM).
+     */
+    private static <C> C firstSeen(C cache) {
+        try {
+            Field ways = ExpiringPut.class.getDeclaredField("WAYS");
+            ways.setAccessible(true);
+            ((ClassValue<?>) ways.get(null)).remove(cache.getClass());
+            return cache;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("ExpiringPut keeps its ways elsewhere now: update this test", e);
+        }
     }
 
     @Test
@@ -128,13 +146,13 @@ class ExpiringPutTest {
     /** A cache of which only the per-entry put works: a class of its own for {@link ExpiringPut}'s look-up. */
     @SuppressWarnings("unchecked")
     private static Cache<String, String> perEntryCache(PerEntryPut put) {
-        return (Cache<String, String>) Proxy.newProxyInstance(ExpiringPutTest.class.getClassLoader(),
+        return firstSeen((Cache<String, String>) Proxy.newProxyInstance(ExpiringPutTest.class.getClassLoader(),
                 new Class<?>[]{Cache.class, InMemoryJCacheFleet.PerEntryExpiry.class}, (proxy, method, args) -> {
                     if (method.getName().equals("put") && args.length == 3) {
                         put.put(args[0], args[1], (ExpiryPolicy) args[2]);
                         return null;
                     }
                     throw new UnsupportedOperationException(method.toString());
-                });
+                }));
     }
 }

@@ -412,8 +412,11 @@ class SharedStoreTest {
     void theStoresThreadsAreDaemonsOfItsOwnWithoutTheCallersClassLoaderAndCloseEndsThem() throws Exception {
         AtomicReference<Thread> worker = new AtomicReference<>();
         fleet.intercept(operation -> worker.compareAndSet(null, Thread.currentThread()));
-
-        store.token(NAME, deadline());
+        // a thread inherits its maker's daemon flag: the store's first call from a thread that is none
+        Thread caller = new Thread(() -> store.token(NAME, deadline()));
+        caller.setDaemon(false);
+        caller.start();
+        caller.join(10_000);
         Thread thread = worker.get();
 
         assertThat(thread.getName()).startsWith("oauth-filter-shared-");
@@ -442,14 +445,14 @@ class SharedStoreTest {
      */
     private static void awaitDone(List<Thread> threads, int count) {
         awaitValue(() -> threads.size() >= count);
-        Threads.awaitAllTimedWaiting(threads, Duration.ofSeconds(10));
+        Threads.awaitAllTimedWaiting(threads, Duration.ofSeconds(5));
     }
 
     private static void awaitValue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s");
+                throw new AssertionError("not within 5 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -388,7 +389,7 @@ class SharedTokenSourceTest {
     }
 
     @Test
-    void aStoreThatFailedIsLeftAloneForAWhileAndSaidOnce() {
+    void aStoreThatFailedIsLeftAloneForAWhileAndSaidOnce() throws Exception {
         SharedTokenSource source = source(settings().build());
         AtomicInteger attempts = new AtomicInteger();
         fleet.intercept(operation -> {
@@ -401,11 +402,16 @@ class SharedTokenSourceTest {
         AccessToken first = source.fetch(TIME);
         int afterFirst = attempts.get();
         AccessToken second = source.fetch(TIME);
+        int afterSecond = attempts.get();
+        CountDownLatch invalidated = new CountDownLatch(1);
+        fleet.intercept(operation -> invalidated.countDown());
         source.invalidate(second);
 
         assertThat(List.of(first.value(), second.value())).containsExactly("token-1", "token-2");
         assertThat(afterFirst).as("the store was tried").isPositive();
-        assertThat(attempts.get()).as("then left alone").isEqualTo(afterFirst);
+        assertThat(afterSecond).as("then left alone").isEqualTo(afterFirst);
+        // a write in the background that would be there within milliseconds: 300 ms without it prove its absence
+        assertThat(invalidated.await(300, TimeUnit.MILLISECONDS)).as("the refusal is not written either").isFalse();
         assertThat(localTimeouts.get(1)).as("the whole time for a fetch of its own").isEqualTo(TIME);
         assertThat(logs.lines()).filteredOn(line -> line.startsWith("WARNING")).singleElement()
                 .satisfies(line -> assertThat(line).contains("without the fleet for 30 s"));
@@ -509,14 +515,14 @@ class SharedTokenSourceTest {
     /** Waits (bounded) until a watched operation began and its thread is back in the pool: its write is over. */
     private static void awaitDone(List<Thread> threads) {
         awaitTrue(() -> !threads.isEmpty());
-        Threads.awaitAllTimedWaiting(threads, Duration.ofSeconds(10));
+        Threads.awaitAllTimedWaiting(threads, Duration.ofSeconds(5));
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s");
+                throw new AssertionError("not within 5 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
