@@ -1,7 +1,7 @@
 package dev.oauthfilter.cache;
 
 import javax.cache.Cache;
-import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -36,8 +36,10 @@ final class ExpiringPut {
         protected Way computeValue(Class<?> type) {
             Method hazelcast = expiryPolicyPut(type);
             if (hazelcast != null) {
+                // expiry on creation and on update: a CreatedExpiryPolicy says nothing for an update, which JCache
+                // reads as "keep the entry's expiry", so a republished token would leave with the previous one
                 return (cache, key, value, millis) -> invoke(hazelcast, cache, key, value,
-                        new CreatedExpiryPolicy(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, millis)));
+                        new ModifiedExpiryPolicy(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, millis)));
             }
             Class<?> infinispan = nativeCache(type);
             if (infinispan != null) {

@@ -231,5 +231,14 @@ class TokenExchangeTest {
         }
         assertThat(exchange.size()).isEqualTo(ExchangedTokens.MAX_ENTRIES);
         assertThat(exchange.toString()).doesNotContain("incoming-");
+        int requests = server.tokenRequestCount();
+        assertThat(exchange.exchange("incoming-" + (ExchangedTokens.MAX_ENTRIES + 49))).as("the newest, cached")
+                .isSameAs(exchange.exchange("incoming-" + (ExchangedTokens.MAX_ENTRIES + 49)));
+        assertThat(server.tokenRequestCount()).isEqualTo(requests);
+
+        // 5 s before the expiry of every token (all exchanged at one instant): the entries whose time is up go at once
+        clock.advance(Duration.ofSeconds(295));
+        exchange.exchange("after-their-time");
+        assertThat(exchange.size()).isEqualTo(1);
     }
 }
