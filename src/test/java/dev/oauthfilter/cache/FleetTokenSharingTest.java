@@ -42,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The fleet conformance scenarios, run on each JCache engine the library names (one small subclass per engine:
- * embedded Hazelcast members, Hazelcast clients of a member cluster, embedded Infinispan members), each replica with
- * its own cache manager and its own {@link TokenCache}: one token request per token lifetime for the whole fleet,
+ * embedded Hazelcast members, Hazelcast clients of a member cluster, embedded Infinispan members; and an in-memory
+ * JCache, which mutation testing can run), each replica with its own cache manager and its own {@link TokenCache}:
+ * one token request per token lifetime for the whole fleet,
  * adoption by replicas that join late, a lease whose holder died taken over, a store that fails left behind, a failed
  * fetch shared for its cooldown, a refused token dropped fleet-wide, a shared entry that leaves the store with its
  * token, DPoP-bound tokens shared only when bound to a configured key, and nothing readable in the shared caches.
