@@ -75,10 +75,6 @@ final class SharedStore implements AutoCloseable {
         this.leaseTime = leaseTime;
     }
 
-    java.time.Duration leaseTime() {
-        return leaseTime;
-    }
-
     /**
      * @param deadline the caller's deadline ({@link System#nanoTime()}): the call waits until it or the store's
      *                 timeout, whichever comes first
