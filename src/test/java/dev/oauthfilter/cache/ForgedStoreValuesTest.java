@@ -5,6 +5,7 @@ import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.Eventually;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.ManualExecutor;
@@ -229,26 +230,14 @@ class ForgedStoreValuesTest {
 
     /** The lease is given back in the background: waits (bounded) until the entry is gone. */
     private boolean leaseGivenBack(String name) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (cache(SharedStore.LEASES).get(name) == null) {
-                return true;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        return false;
+        return Eventually.within(Duration.ofSeconds(10), () -> cache(SharedStore.LEASES).get(name) == null);
     }
 
-    /** The background writes of the store land on its own threads: waits (bounded) until the entry is there. */
+    /** The background writes of the store land on its own threads: waits (bounded) for a value {@code wanted}. */
     private String cacheEventually(String cache, String name, Predicate<String> wanted) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        return Eventually.within(Duration.ofSeconds(10), () -> {
             String value = cache(cache).get(name);
-            if (value != null && wanted.test(value)) {
-                return value;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        return null;
+            return value != null && wanted.test(value);
+        }) ? cache(cache).get(name) : null;
     }
 }

@@ -4,6 +4,7 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.testing.Eventually;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.ManualExecutor;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -129,14 +129,8 @@ class SecretRotationInTheFleetTest {
 
     /** The lease is given back in the background, after the token was (or was not) published: waits, bounded. */
     private boolean leaseGivenBack(String name) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (store.caches.getOrDefault(SharedStore.LEASES, Map.of()).get(name) == null) {
-                return true;
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return false;
+        return Eventually.within(Duration.ofSeconds(10),
+                () -> store.caches.getOrDefault(SharedStore.LEASES, Map.of()).get(name) == null);
     }
 
     private Map<String, String> tokens() {
@@ -145,15 +139,11 @@ class SecretRotationInTheFleetTest {
 
     /** Published in the background, on the store's threads: waits (bounded) for an entry this seal opens. */
     private String awaitPublished(TokenSeal seal) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        Eventually.await(Duration.ofSeconds(10), () -> {
             String sealed = tokens().get(seal.entryName());
-            if (sealed != null && seal.open(sealed).isPresent()) {
-                return sealed;
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        throw new AssertionError("nothing published under " + seal.entryName());
+            return sealed != null && seal.open(sealed).isPresent();
+        });
+        return tokens().get(seal.entryName());
     }
 
     private static String basic(String secret) {

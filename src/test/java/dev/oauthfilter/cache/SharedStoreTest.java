@@ -3,6 +3,7 @@ package dev.oauthfilter.cache;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.Eventually;
 import dev.oauthfilter.testing.InMemoryJCacheFleet;
 import dev.oauthfilter.testing.InMemoryJCacheFleet.Expiry;
 import dev.oauthfilter.testing.Threads;
@@ -451,12 +452,6 @@ class SharedStoreTest {
     }
 
     private static void awaitValue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        Eventually.await(Duration.ofSeconds(5), condition);
     }
 }

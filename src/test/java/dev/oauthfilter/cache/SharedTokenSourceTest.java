@@ -4,6 +4,7 @@ import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.testing.Eventually;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.InMemoryJCacheFleet;
 import dev.oauthfilter.testing.InMemoryJCacheFleet.Expiry;
@@ -516,12 +517,6 @@ class SharedTokenSourceTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        Eventually.await(Duration.ofSeconds(5), condition);
     }
 }
