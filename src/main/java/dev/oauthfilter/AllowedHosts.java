@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * hosts.allows(URI.create("https://api.example.com/x"));   // true
  * }</pre>
  */
-public final class AllowedHosts {
+final class AllowedHosts {
 
     // read differently along the way: an encoded slash or backslash or any double-encoded octet (%25 and two hex
     // digits) that a proxy decodes once more; an overlong UTF-8 form (%c0%ae is '.' to lax decoders); an empty
@@ -65,7 +65,7 @@ public final class AllowedHosts {
      * @return the allow list
      * @throws TokenException with {@link ErrorCode#INVALID_SETTING} for a malformed entry
      */
-    public static AllowedHosts of(List<String> entries) {
+    static AllowedHosts of(List<String> entries) {
         for (String entry : entries) {
             String problem = problemWith(entry);
             if (problem != null) {
@@ -79,7 +79,7 @@ public final class AllowedHosts {
      * @param entry a would-be entry
      * @return what is wrong with it, or null when it is well formed
      */
-    public static String problemWith(String entry) {
+    static String problemWith(String entry) {
         if (entry.contains("://")) {
             URI uri;
             try {
@@ -96,7 +96,7 @@ public final class AllowedHosts {
     }
 
     /** @return the entries, as given */
-    public List<String> entries() {
+    List<String> entries() {
         return entries;
     }
 
@@ -104,7 +104,7 @@ public final class AllowedHosts {
      * @param target a request URI
      * @return whether a token may be sent there
      */
-    public boolean allows(URI target) {
+    boolean allows(URI target) {
         if (entries.isEmpty()) {
             return true;
         }

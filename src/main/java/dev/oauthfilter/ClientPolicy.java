@@ -5,19 +5,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A client's rules for the filter: where its token may go ({@code allowed-hosts}) and whether a 401 makes the
- * filter get a new token and replay the request ({@code retry-on-unauthorized}). They belong to the client, not to
- * the token source that clients with the same credentials share: two clients of one source keep their own rules.
+ * A client's rules for the filter, the policy part of its {@link OAuthClientConfig}: where its token may go
+ * ({@link OAuthClientConfig.Builder#allowedHost}) and whether a 401 makes the filter get a new token and replay the
+ * request ({@link OAuthClientConfig.Builder#retryOnUnauthorized}). They belong to the client, not to the token source
+ * that clients with the same credentials share: two clients of one source keep their own rules.
  *
  * <pre>{@code
- * ClientPolicy policy = ClientPolicy.of(TokenProvider.of(config));   // the rules of config
+ * ClientPolicy policy = config.policy();
  * policy.allows(URI.create("https://api.example.com/notes"));
  * }</pre>
  */
 public final class ClientPolicy {
 
     /** The rules of a provider that is not a configured client's: tokens go anywhere, no replay. */
-    public static final ClientPolicy UNRESTRICTED = new ClientPolicy(new AllowedHosts(List.of()), false);
+    public static final ClientPolicy UNRESTRICTED = checked(List.of(), false);
 
     private final AllowedHosts allowedHosts;
     private final boolean retryOnUnauthorized;
@@ -28,26 +29,38 @@ public final class ClientPolicy {
     }
 
     /**
-     * @param allowedHosts        where the token may go
+     * @param allowedHosts        where the token may go: host names, {@code *.domain} wildcards or http(s) base URIs;
+     *                            empty for anywhere
      * @param retryOnUnauthorized whether a 401 is replayed once with a new token
      * @return the rules
+     * @throws TokenException with {@link ErrorCode#INVALID_SETTING} for a malformed entry
      */
-    public static ClientPolicy of(AllowedHosts allowedHosts, boolean retryOnUnauthorized) {
-        return new ClientPolicy(allowedHosts, retryOnUnauthorized);
+    public static ClientPolicy of(List<String> allowedHosts, boolean retryOnUnauthorized) {
+        return new ClientPolicy(AllowedHosts.of(allowedHosts), retryOnUnauthorized);
     }
 
-    /** @return the rules of a configuration ({@code allowed-hosts}, {@code retry-on-unauthorized}) */
-    static ClientPolicy of(OAuthClientConfig config) {
-        return new ClientPolicy(config.allowedHostsRule(), config.retryOnUnauthorized());
+    /** The rules of a built configuration, whose entries {@link ConfigValidator} has checked. */
+    static ClientPolicy checked(List<String> allowedHosts, boolean retryOnUnauthorized) {
+        return new ClientPolicy(new AllowedHosts(allowedHosts), retryOnUnauthorized);
     }
 
     /**
-     * @param tokens a provider
-     * @return its client's rules when it is a configured client's ({@link TokenProvider#of}), else
-     *         {@link #UNRESTRICTED}
+     * @param entry a would-be allowed-hosts entry
+     * @return what is wrong with it, or null when it is a host name, a {@code *.domain} wildcard or an http(s) base
+     *         URI
      */
-    public static ClientPolicy of(TokenProvider tokens) {
-        return tokens instanceof ClientTokenProvider ? ((ClientTokenProvider) tokens).policy() : UNRESTRICTED;
+    public static String problemWith(String entry) {
+        return AllowedHosts.problemWith(entry);
+    }
+
+    /**
+     * @param a a URI
+     * @param b another
+     * @return whether both have the same origin (scheme, host and port, the default port of the scheme when none):
+     *         a redirect between them may carry the client's token
+     */
+    public static boolean sameOrigin(URI a, URI b) {
+        return AllowedHosts.sameOrigin(a, b);
     }
 
     /**

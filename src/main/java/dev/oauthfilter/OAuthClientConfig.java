@@ -49,10 +49,9 @@ public final class OAuthClientConfig {
     private final List<String> resources;
     private final Map<String, String> extraParameters;
     private final Timing timing;
-    private final AllowedHosts allowedHosts;
+    private final ClientPolicy policy;
     private final SSLContext sslContext;
     private final X509Certificate tlsClientCertificate;
-    private final boolean retryOnUnauthorized;
     private final boolean dpop;
     private final ClientKey dpopKey;
     private final int cacheSize;
@@ -77,10 +76,9 @@ public final class OAuthClientConfig {
         this.resources = List.copyOf(b.resources);
         this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
         this.timing = new Timing(b);
-        this.allowedHosts = new AllowedHosts(b.allowedHosts);
+        this.policy = ClientPolicy.checked(b.allowedHosts, b.retryOnUnauthorized);
         this.sslContext = b.sslContext;
         this.tlsClientCertificate = b.tlsClientCertificate;
-        this.retryOnUnauthorized = b.retryOnUnauthorized;
         this.dpop = b.dpop || b.dpopKey != null;
         this.dpopKey = b.dpopKey;
         this.cacheSize = b.cacheSize;
@@ -223,7 +221,7 @@ public final class OAuthClientConfig {
 
     /** @return the hosts / base URIs this client's tokens may be sent to; empty means no restriction */
     public List<String> allowedHosts() {
-        return allowedHosts.entries();
+        return policy.allowedHosts();
     }
 
     /**
@@ -231,7 +229,7 @@ public final class OAuthClientConfig {
      * @return whether this client's token may be sent there ({@link #allowedHosts()})
      */
     public boolean allowsTarget(URI target) {
-        return allowedHosts.allows(target);
+        return policy.allows(target);
     }
 
     /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
@@ -250,7 +248,7 @@ public final class OAuthClientConfig {
 
     /** @return whether a 401 from the protected service makes the filter get a new token and replay the request once */
     public boolean retryOnUnauthorized() {
-        return retryOnUnauthorized;
+        return policy.retryOnUnauthorized();
     }
 
     /**
@@ -307,14 +305,16 @@ public final class OAuthClientConfig {
      * Everything that makes a token, or the way it is fetched, different: the token's own key plus the discovery
      * settings, the TLS context and every timeout and retry setting. Configurations with equal keys share one token
      * source (and token); the client's rules (allowed hosts, 401 replay) are not part of it.
+     *
+     * @return a value whose {@code equals} tells equivalent token sources apart, and which prints no secret
      */
-    Object sourceKey() {
+    public Object sourceKey() {
         return sourceKey;
     }
 
-    /** @return the allowed hosts as parsed */
-    AllowedHosts allowedHostsRule() {
-        return allowedHosts;
+    /** @return the client's rules for the filter: where its token may go, whether a 401 is replayed */
+    public ClientPolicy policy() {
+        return policy;
     }
 
     @Override
@@ -329,7 +329,7 @@ public final class OAuthClientConfig {
                 + (resources.isEmpty() ? "" : ", resources=" + resources)
                 + (dpop ? ", dpop" + (dpopKey == null ? "" : "=" + dpopKey) : "")
                 + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
-                + (allowedHosts.entries().isEmpty() ? "" : ", allowedHosts=" + allowedHosts.entries()) + "]";
+                + (policy.allowedHosts().isEmpty() ? "" : ", allowedHosts=" + policy.allowedHosts()) + "]";
     }
 
     private static final class Timing {

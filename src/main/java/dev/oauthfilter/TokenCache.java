@@ -1,37 +1,16 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.cache.ExchangedTokens;
-import dev.oauthfilter.cache.RefreshingTokenProvider;
-import dev.oauthfilter.cache.TokenSources;
-
 import javax.cache.CacheManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * A bounded cache of caching token providers, keyed by everything that makes a token different: token endpoint,
  * client id and secret, authentication method, scope, audience, resources and extra parameters. Two configurations
- * with the same key share one provider, and so one token; differently configured clients never see each other's
- * token. When full, the provider used least recently is dropped (callers still holding it keep a working provider).
+ * with the same key share one token source, and so one token; differently configured clients never see each other's
+ * token. When full, the source used least recently is dropped (callers still holding it keep a working provider).
  *
  * <pre>{@code
  * TokenCache cache = TokenCache.builder().capacity(10).clock(clock).build();
@@ -41,138 +20,50 @@ import javax.naming.NamingException;
  * <p>Settings that do not change the token (timeouts, refresh window) are taken from the first configuration of a
  * key.
  *
- * <p>{@link #close()} releases the cache's threads and HTTP clients; the library's CDI extension does it for the
- * shared cache when the application stops, so that a redeployed application leaves nothing behind.
+ * <p>{@link #close()} releases the cache's threads and HTTP clients. The application's default cache
+ * ({@link #shared()}) is closed by the library's CDI extension when the application stops, so that a redeployed
+ * application leaves nothing behind; close a cache of one's own when done with it.
  */
-public final class TokenCache implements AutoCloseable {
-
-    private static final class Shared {
-        static final TokenCache INSTANCE = new TokenCache(builder(), true);
-    }
-
-    private static final Logger LOG = Logger.getLogger(TokenCache.class.getName());
-
-    private final Clock clock;
-    private final Executor configuredExecutor;
-    // refresh tasks go through this, so that a pool of the library's own can be ended by close() and made anew
-    private final Executor executor = task -> executor().execute(task);
-    private final boolean growsWithConfig;
-    private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
-    // token exchanges (RFC 8693) by configuration: few, one per exchanging client
-    private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
-    private final TokenSources sources;
-    private ExecutorService ownExecutor;
-    private int capacity;
-    // written under the providers' lock, read without it (a cache that reports with the shared one reads the shared
-    // cache's listener while it holds its own lock)
-    private volatile TokenEvents events;
-    private final TokenEvents unlistened;
-
-    private TokenCache(Builder builder, boolean growsWithConfig) {
-        this.clock = builder.clock;
-        this.configuredExecutor = builder.executor;
-        this.capacity = builder.capacity;
-        this.growsWithConfig = growsWithConfig;
-        this.unlistened = builder.reportsWithShared ? WithShared.EVENTS : TokenEvents.NONE;
-        this.events = unlistened;
-        if (builder.reportsWithShared) {
-            WithShared.CACHES.add(this);
-        }
-        this.sources = builder.sharedVia == null ? new TokenSources(clock, executor)
-                : new TokenSources(clock, executor, builder.sharedVia, builder.sharedStoreTimeout, builder.sharedLeaseTime);
-    }
+public interface TokenCache extends AutoCloseable {
 
     /**
-     * The cache behind {@link TokenProvider#of(OAuthClientConfig)}: system clock, daemon refresh threads, and a
-     * capacity that grows to the largest {@link OAuthClientConfig#cacheSize()} it has been asked with.
+     * The cache behind {@link TokenProvider#of(OAuthClientConfig)} and the clients of MicroProfile Config: system
+     * clock, the container's managed executor (else daemon refresh threads), and a capacity that grows to the largest
+     * {@link OAuthClientConfig#cacheSize()} it has been asked with. One per class loader, so one per application.
      *
-     * @return the shared cache of this class loader
+     * @return the application's default cache
      */
-    public static TokenCache shared() {
-        return Shared.INSTANCE;
+    static TokenCache shared() {
+        return OAuthFilterDelegate.instance().defaultCache();
     }
 
     /** @return a builder for a cache of one's own (tests, or an application that wants its own clock/executor) */
-    public static Builder builder() {
+    static Builder builder() {
         return new Builder();
     }
 
     /**
-     * The provider for a configuration: the cached one when an equivalent configuration asked before.
+     * The provider for a configuration: its rules (allowed hosts, 401 replay) over the token source of every
+     * equivalent configuration that asked before (same endpoint, credentials, TLS context and timeouts).
      *
      * @param config the client
-     * @return its caching, thread-safe provider: the configuration's rules over a token source shared with every
-     *         configuration of the same endpoint, credentials, TLS context and timeouts
+     * @return its caching, thread-safe provider
      */
-    public ClientTokenProvider provider(OAuthClientConfig config) {
-        Objects.requireNonNull(config, "config");
-        synchronized (providers) {
-            if (growsWithConfig && config.cacheSize() > capacity) {
-                capacity = config.cacheSize();
-            }
-            RefreshingTokenProvider provider = providers.get(config.sourceKey());
-            if (provider == null) {
-                provider = sources.create(config);
-                provider.events(events);
-                events.sourceCreated(config.name(), provider);
-                providers.put(config.sourceKey(), provider);
-                evictBeyondCapacity();
-            }
-            return new ClientTokenProvider(config.name(), ClientPolicy.of(config), provider, provider);
-        }
-    }
-
-    /**
-     * The token exchange (RFC 8693) of a configuration: tokens of its audience, scope and resources for incoming
-     * tokens, cached per incoming token (in this JVM only, even when the cache is shared with a fleet).
-     *
-     * @param config the client that exchanges (token endpoint, credentials, audience, scope, resources)
-     * @return its exchange, the same for equivalent configurations
-     */
-    public TokenExchange exchange(OAuthClientConfig config) {
-        Objects.requireNonNull(config, "config");
-        synchronized (providers) {
-            return exchanges.computeIfAbsent(config.sourceKey(), key -> {
-                ExchangedTokens exchange = sources.exchange(config);
-                exchange.events(events);
-                return exchange;
-            });
-        }
-    }
+    TokenProvider provider(OAuthClientConfig config);
 
     /**
      * Reports what happens to the tokens of this cache's providers (present and future) to {@code events}: how
-     * the library's MicroProfile Metrics binding gets its figures.
+     * the library's MicroProfile Metrics binding gets its figures. A listener that throws is logged and ignored.
      *
      * @param events the listener
      */
-    public void events(TokenEvents events) {
-        Objects.requireNonNull(events, "events");
-        TokenEvents safe = new SafeTokenEvents(events);
-        synchronized (providers) {
-            this.events = safe;
-            providers.values().forEach(provider -> {
-                provider.events(safe);
-                safe.sourceCreated(provider.config().name(), provider);
-            });
-            exchanges.values().forEach(exchange -> exchange.events(safe));
-        }
-        if (this == Shared.INSTANCE) {
-            // outside this cache's lock: those caches read this one's listener under their own
-            for (TokenCache reporting : WithShared.caches()) {
-                reporting.announceSources(safe);
-            }
-        }
-    }
+    void events(TokenEvents events);
 
-    /** Tells {@code listener} of this cache's sources: it now hears of them (the shared cache's new listener). */
-    private void announceSources(TokenEvents listener) {
-        synchronized (providers) {
-            if (events == unlistened) {
-                providers.values().forEach(provider -> listener.sourceCreated(provider.config().name(), provider));
-            }
-        }
-    }
+    /** @return how many token sources the cache holds */
+    int size();
+
+    /** @return the most token sources the cache holds */
+    int capacity();
 
     /**
      * Releases what the cache started: its providers (callers still holding one keep a working provider), its HTTP
@@ -180,147 +71,16 @@ public final class TokenCache implements AutoCloseable {
      * usable and makes them anew when asked again.
      */
     @Override
-    public void close() {
-        ExecutorService ended;
-        TokenEvents listener;
-        synchronized (providers) {
-            providers.clear();
-            exchanges.clear();
-            listener = events;
-            events = unlistened;
-            ended = ownExecutor;
-            ownExecutor = null;
-        }
-        try {
-            listener.closed();
-            if (ended != null) {
-                // not shutdownNow(): a refresh in flight completes instead of failing its callers with INTERRUPTED
-                ended.shutdown();
-            }
-        } finally {
-            sources.close();
-        }
-        LOG.fine("token cache closed: providers, HTTP clients and refresh threads released");
-    }
-
-    private Executor executor() {
-        if (configuredExecutor != null) {
-            return configuredExecutor;
-        }
-        Executor managed = ManagedExecutor.INSTANCE.orElse(null);
-        if (managed != null) {
-            // the container's: it stops with the application, and is never shut down by the library
-            return managed;
-        }
-        synchronized (providers) {
-            if (ownExecutor == null) {
-                ownExecutor = daemonThreads();
-            }
-            return ownExecutor;
-        }
-    }
-
-    /** @return how many clients' providers the cache holds */
-    public int size() {
-        synchronized (providers) {
-            return providers.size();
-        }
-    }
-
-    /** @return the most providers the cache holds */
-    public int capacity() {
-        synchronized (providers) {
-            return capacity;
-        }
-    }
-
-    private void evictBeyondCapacity() {
-        while (providers.size() > capacity) {
-            // O(n) over at most `capacity` entries, only when a new key arrives: keeps the token path lock-free.
-            providers.entrySet().stream()
-                    .min(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()))
-                    .map(Map.Entry::getKey)
-                    .ifPresent(providers::remove);
-        }
-    }
-
-    /** The caches that report with the shared one, and the listener that passes their events on to its own. */
-    private static final class WithShared {
-        // weak: a cache closed and forgotten by its application is not kept alive here
-        static final Set<TokenCache> CACHES = Collections.synchronizedSet(
-                Collections.newSetFromMap(new WeakHashMap<>()));
-        static final TokenEvents EVENTS = new TokenEvents() {
-            @Override
-            public void tokenRequest(String client, String outcome, Duration took) {
-                Shared.INSTANCE.events.tokenRequest(client, outcome, took);
-            }
-
-            @Override
-            public void backgroundRefresh(String client) {
-                Shared.INSTANCE.events.backgroundRefresh(client);
-            }
-
-            @Override
-            public void waited(String client) {
-                Shared.INSTANCE.events.waited(client);
-            }
-
-            @Override
-            public void sourceCreated(String client, TokenStatus status) {
-                Shared.INSTANCE.events.sourceCreated(client, status);
-            }
-
-            // closed() is not passed on: the shared cache's listener releases what it registered when that cache
-            // closes, with the application
-        };
-
-        static List<TokenCache> caches() {
-            synchronized (CACHES) {
-                return new ArrayList<>(CACHES);
-            }
-        }
-    }
-
-    /**
-     * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
-     * then run with the application's context and stop with it. Looked up once per class loader, so per application.
-     */
-    private static final class ManagedExecutor {
-        static final Optional<Executor> INSTANCE = lookUp();
-
-        private static Optional<Executor> lookUp() {
-            try {
-                Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
-                if (managed instanceof Executor) {
-                    LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
-                    return Optional.of((Executor) managed);
-                }
-            } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
-                LOG.finest(() -> "no managed executor: " + notInAContainer.getClass().getName());
-            }
-            return Optional.empty();
-        }
-    }
-
-    /** Elsewhere, a pool of daemon threads of the cache's own, which {@link #close()} ends. */
-    private static ExecutorService daemonThreads() {
-        AtomicInteger threads = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(task, "oauth-filter-refresh-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
+    void close();
 
     /** Builds a {@link TokenCache}. */
-    public static final class Builder {
+    final class Builder {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private int capacity = 100;
         private CacheManager sharedVia;
         private Duration sharedStoreTimeout = Duration.ofMillis(500);
         private Duration sharedLeaseTime = Duration.ofSeconds(5);
-        private boolean reportsWithShared;
 
         private Builder() {
         }
@@ -351,22 +111,9 @@ public final class TokenCache implements AutoCloseable {
         public Builder capacity(int capacity) {
             if (capacity < 1) {
                 throw TokenException.builder(ErrorCode.INVALID_SETTING)
-                        .message("cache capacity must be at least 1, was " + capacity).build();
+                        .message("capacity(" + capacity + "): a token cache holds at least 1 client").build();
             }
             this.capacity = capacity;
-            return this;
-        }
-
-        /**
-         * Reports this cache's token events to whatever listens to {@link TokenCache#shared()}, now or later (until
-         * {@link TokenCache#events(TokenEvents)} gives this cache a listener of its own): how the MicroProfile Metrics
-         * binding, which the CDI extension installs on the shared cache, also counts the tokens of a cache of the
-         * application's own, such as the one that shares tokens with a fleet.
-         *
-         * @return this builder
-         */
-        public Builder reportsWithShared() {
-            this.reportsWithShared = true;
             return this;
         }
 
@@ -401,7 +148,7 @@ public final class TokenCache implements AutoCloseable {
          * @return this builder
          */
         public Builder sharedStoreTimeout(Duration timeout) {
-            this.sharedStoreTimeout = positive(timeout, "shared store timeout");
+            this.sharedStoreTimeout = positive(timeout, "sharedStoreTimeout");
             return this;
         }
 
@@ -411,22 +158,23 @@ public final class TokenCache implements AutoCloseable {
          * @return this builder
          */
         public Builder sharedLeaseTime(Duration leaseTime) {
-            this.sharedLeaseTime = positive(leaseTime, "shared lease time");
+            this.sharedLeaseTime = positive(leaseTime, "sharedLeaseTime");
             return this;
         }
 
-        private static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
+        private static Duration positive(Duration value, String method) {
+            Objects.requireNonNull(value, method);
             if (value.isNegative() || value.isZero()) {
                 throw TokenException.builder(ErrorCode.INVALID_SETTING)
-                        .message(what + " must be positive, was " + value).build();
+                        .message(method + "(" + value + "): must be positive").build();
             }
             return value;
         }
 
         /** @return the cache */
         public TokenCache build() {
-            return new TokenCache(this, false);
+            return OAuthFilterDelegate.instance().newCache(clock, executor, capacity, sharedVia, sharedStoreTimeout,
+                    sharedLeaseTime);
         }
     }
 }

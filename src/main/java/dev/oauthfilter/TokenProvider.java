@@ -79,7 +79,7 @@ public interface TokenProvider {
      * all of them), taken from {@link TokenCache#shared()}.
      *
      * @param config the client configuration
-     * @return the caching provider, a {@link ClientTokenProvider}
+     * @return the caching provider
      */
     static TokenProvider of(OAuthClientConfig config) {
         return TokenCache.shared().provider(config);

@@ -1,6 +1,7 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.config.ClientRegistry;
+import dev.oauthfilter.internal.clients.ApplicationClients;
+import dev.oauthfilter.internal.clients.ClientTokenProvider;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.TestConfigs;
@@ -72,12 +73,12 @@ class ClientPolicyTest {
         p.put("oauth.partner.allowed-hosts", partner.uri("/api").toString());
         var config = TestConfigs.of(p);
 
-        ClientRegistry clients = ClientRegistry.of(config);
+        ApplicationClients clients = fixture.clients(config);
         TokenProvider partnerOnly = clients.client("partner");
         TokenProvider open = clients.client(OAuthClientConfig.DEFAULT_NAME);
 
-        assertThat(ClientPolicy.of(partnerOnly).allowedHosts()).containsExactly(partner.uri("/api").toString());
-        assertThat(ClientPolicy.of(open).allowedHosts()).isEmpty();
+        assertThat(policy(partnerOnly).allowedHosts()).containsExactly(partner.uri("/api").toString());
+        assertThat(policy(open).allowedHosts()).isEmpty();
         assertThat(partnerOnly.token().value()).isEqualTo(open.token().value());
     }
 
@@ -86,8 +87,8 @@ class ClientPolicyTest {
         TokenProvider replaying = cache.provider(shared().build());
         TokenProvider notReplaying = cache.provider(restricted());
 
-        assertThat(ClientPolicy.of(replaying).retryOnUnauthorized()).isTrue();
-        assertThat(ClientPolicy.of(notReplaying).retryOnUnauthorized()).isFalse();
+        assertThat(policy(replaying).retryOnUnauthorized()).isTrue();
+        assertThat(policy(notReplaying).retryOnUnauthorized()).isFalse();
         assertThat(replaying.token()).isSameAs(notReplaying.token());
     }
 
@@ -110,5 +111,9 @@ class ClientPolicyTest {
         assertThat(partner.apiRequests().get(0).header("Authorization"))
                 .isEqualTo("Bearer " + server.issuedTokens().get(0));
         assertThat(server.tokenRequestCount()).as("one token for both clients").isEqualTo(1);
+    }
+
+    private static ClientPolicy policy(TokenProvider client) {
+        return ((ClientTokenProvider) client).policy();
     }
 }

@@ -1,6 +1,6 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.config.MicroProfileClientConfigs;
+import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.LogCapture;

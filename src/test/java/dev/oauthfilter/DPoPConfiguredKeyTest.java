@@ -2,7 +2,7 @@ package dev.oauthfilter;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import dev.oauthfilter.config.MicroProfileClientConfigs;
+import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import dev.oauthfilter.testing.DPoPVerifier;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;

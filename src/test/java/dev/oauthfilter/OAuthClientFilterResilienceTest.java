@@ -1,5 +1,7 @@
 package dev.oauthfilter;
 
+import dev.oauthfilter.internal.clients.ClientTokenProvider;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.FakeTokenServer.Received;
@@ -265,7 +267,7 @@ class OAuthClientFilterResilienceTest {
             }
         };
         Client filtered = client.register(new OAuthClientFilter(new ClientTokenProvider("hopeful",
-                ClientPolicy.of(AllowedHosts.of(List.of()), true), alwaysHopeful, TokenStatus.UNKNOWN)));
+                ClientPolicy.of(List.of(), true), alwaysHopeful, TokenStatus.UNKNOWN)));
 
         try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {
             assertThat(response.getStatus()).isEqualTo(401);

@@ -169,7 +169,7 @@ class OAuthClientFilterTest {
     private void invoke(Method method) {
         String path = method.getDeclaringClass().getAnnotation(Path.class).value();
         client.target(server.uri(path)).request()
-                .property(OAuthClientFilter.INVOKED_METHOD, method)
+                .property("org.eclipse.microprofile.rest.client.invokedMethod", method)
                 .get().close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.oauthfilter.cdi;
 
-import dev.oauthfilter.TokenCache;
-import dev.oauthfilter.config.ClientRegistry;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
@@ -13,8 +12,9 @@ import java.util.logging.Logger;
 /**
  * Wires the optional integrations in only when the server provides their APIs: the readiness check (MicroProfile
  * Health) and the metrics (MicroProfile Metrics). Without them the library's classes that use those APIs are never
- * loaded; and when the application stops, releases the threads and HTTP clients of the shared token cache, so that
- * nothing keeps the stopped application alive. Registered through
+ * loaded; and when the application stops, closes the application's clients ({@link ApplicationClients}: the default
+ * token cache's threads and HTTP clients, a fleet-wide cache and what its JCache provider started), so that nothing
+ * keeps the stopped application alive. Registered through
  * {@code META-INF/services/jakarta.enterprise.inject.spi.Extension}.
  */
 public class OAuthFilterExtension implements Extension {
@@ -47,9 +47,8 @@ public class OAuthFilterExtension implements Extension {
     }
 
     void releaseOnShutdown(@Observes BeforeShutdown shutdown) {
-        LOG.fine("oauth-filter: the application stops; releasing the client registry and the shared token cache");
-        ClientRegistry.release();
-        TokenCache.shared().close();
+        LOG.fine("oauth-filter: the application stops; closing its clients and their token caches");
+        ApplicationClients.byDefault().close();
     }
 
     @SuppressWarnings("unchecked")

@@ -3,7 +3,7 @@ package dev.oauthfilter.cdi;
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.ClientRegistry;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Produces;
@@ -45,9 +45,9 @@ public class TokenProviderProducer {
 
     /**
      * @param name a client name
-     * @return its provider, from the application's {@link ClientRegistry} (the same the filter uses)
+     * @return its provider, from the application's clients ({@link ApplicationClients}: the same the filter uses)
      */
     public TokenProvider provider(String name) {
-        return ClientRegistry.current().client(name);
+        return ApplicationClients.byDefault().client(name);
     }
 }

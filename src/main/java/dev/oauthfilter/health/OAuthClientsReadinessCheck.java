@@ -1,11 +1,11 @@
 package dev.oauthfilter.health;
 
 import dev.oauthfilter.AccessToken;
-import dev.oauthfilter.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ClientTokenProvider;
 import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.TokenException;
-import dev.oauthfilter.config.ClientRegistry;
-import dev.oauthfilter.config.MicroProfileClientConfigs;
+import dev.oauthfilter.internal.clients.ApplicationClients;
+import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -32,7 +32,7 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
 
     private final Config config;
     // The class loader of the application the check was made for (CDI makes it there), through which
-    // ClientRegistry.current() finds the application's configuration. Payara calls checks with the class loader of
+    // ApplicationClients finds the application's configuration. Payara calls checks with the class loader of
     // the application's ApplicationInfo instead, which does not see the WAR's classes: MicroProfile Config then has
     // none of its settings, and the check would report no client.
     private final ClassLoader applicationLoader;
@@ -76,7 +76,7 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
         Duration timeout = MicroProfileClientConfigs.duration(config, "health-timeout").orElse(Duration.ofSeconds(5));
         Map<String, Object> data = new LinkedHashMap<>();
         boolean up = true;
-        ClientRegistry clients = ClientRegistry.current();
+        ApplicationClients clients = ApplicationClients.byDefault();
         for (String client : clients.names()) {
             String status = status(clients, client, timeout);
             data.put(client, status);
@@ -87,7 +87,7 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
                 : HealthCheckResponse.Status.DOWN, Optional.of(data));
     }
 
-    private String status(ClientRegistry clients, String client, Duration timeout) {
+    private String status(ApplicationClients clients, String client, Duration timeout) {
         ClientTokenProvider provider;
         try {
             provider = clients.client(client);

@@ -1,13 +1,13 @@
 package dev.oauthfilter.metrics;
 
-import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import jakarta.enterprise.inject.spi.CDI;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Installs the metrics binding on the shared token cache; called by the library's CDI extension, by name, only when
+ * Installs the metrics binding on the application's clients (every token cache they have); called by the library's CDI extension, by name, only when
  * the server provides MicroProfile Metrics.
  */
 public final class MetricsInstaller {
@@ -15,9 +15,9 @@ public final class MetricsInstaller {
     private MetricsInstaller() {
     }
 
-    /** Reports the shared cache's token events to the application's MetricRegistry. */
+    /** Reports the token events of the application's clients to the application's MetricRegistry. */
     public static void install() {
-        TokenCache.shared().events(new MicroProfileMetricsBinding(() -> {
+        ApplicationClients.byDefault().events(new MicroProfileMetricsBinding(() -> {
             try {
                 var holder = CDI.current().select(ApplicationMetricRegistry.class);
                 return holder.isResolvable() ? holder.get().registry() : null;

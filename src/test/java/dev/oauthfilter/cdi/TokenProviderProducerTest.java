@@ -4,7 +4,7 @@ import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.ClientRegistry;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.TestConfigs;
@@ -102,7 +102,7 @@ class TokenProviderProducerTest {
 
     @Test
     void theFilterRegisteredByClassFindsTheSameClientsAsCdiInTheRegistry() {
-        assertThat(ClientRegistry.current().client("billing")).isSameAs(billingTokens);
+        assertThat(ApplicationClients.byDefault().client("billing")).isSameAs(billingTokens);
 
         Client client = ClientBuilder.newClient().register(OAuthClientFilter.class);
         try {

@@ -1,5 +1,6 @@
 package dev.oauthfilter.keycloak;
 
+import dev.oauthfilter.internal.clients.BoundedTokenCache;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.oauthfilter.AccessToken;
@@ -141,7 +142,7 @@ class KeycloakDPoPAndExchangeIT {
                 .clientId(SUBJECT_CLIENT).clientSecret(SUBJECT_SECRET)
                 .clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build()).token();
         ISSUED.add(incoming.value());
-        var exchange = cache.exchange(OAuthClientConfig.builder().tokenUrl(KEYCLOAK.tokenEndpoint())
+        var exchange = ((BoundedTokenCache) cache).exchange(OAuthClientConfig.builder().tokenUrl(KEYCLOAK.tokenEndpoint())
                 .clientId(EXCHANGER).clientSecret(EXCHANGER_SECRET).audience(INTROSPECTING_API).build());
 
         AccessToken exchanged = exchange.exchange(incoming.value());

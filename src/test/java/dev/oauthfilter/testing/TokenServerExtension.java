@@ -1,7 +1,7 @@
 package dev.oauthfilter.testing;
 
 import dev.oauthfilter.TokenCache;
-import dev.oauthfilter.config.ClientRegistry;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * private final FakeTokenServer server = fixture.server();
  * private final TokenCache cache = fixture.cache();
  * }</pre>
- * After each test it closes every server and cache it gave out, and the shared cache that {@code ClientRegistry} and
- * {@code TokenProvider.of} fill, then waits for the library's threads that the test started to end, and only then
+ * After each test it closes every server, cache and set of clients it gave out, and the application's clients (which
+ * {@code TokenProvider.of} and the filter's no-argument constructor fill) as the application's end would, then waits for the library's threads that the test started to end, and only then
  * checks the log: what a refresh of this test logs is checked with this test and never lands in the next one's
  * capture. On a static field (a class whose CDI container reads one configuration for all its tests) the same
  * happens once for the whole class, the log being checked after each test as well.
@@ -45,6 +45,7 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
     private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
     private final List<FakeTokenServer> servers = new CopyOnWriteArrayList<>();
     private final List<TokenCache> caches = new CopyOnWriteArrayList<>();
+    private final List<ApplicationClients> owners = new CopyOnWriteArrayList<>();
     private final LogCapture logs;
     private FakeTokenServer server;
     private TokenCache cache;
@@ -114,6 +115,16 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
         return made;
     }
 
+    /**
+     * @param config a MicroProfile Config that describes clients
+     * @return the clients it describes, with a default cache of their own, closed after the test
+     */
+    public ApplicationClients clients(org.eclipse.microprofile.config.Config config) {
+        ApplicationClients made = ApplicationClients.of(config);
+        owners.add(made);
+        return made;
+    }
+
     /** @return the capture of the library's log records */
     public LogCapture logs() {
         return logs;
@@ -160,10 +171,9 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
-    /** Starts from a shared cache without providers or threads, whatever tests ran before. */
+    /** Starts from the application's clients closed (no providers or threads), whatever tests ran before. */
     private void start() {
-        TokenCache.shared().close();
-        ClientRegistry.release();
+        ApplicationClients.byDefault().close();
         threadsBefore = Thread.getAllStackTraces().keySet();
     }
 
@@ -184,8 +194,9 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
 
     private void closeCaches() {
         caches.forEach(TokenCache::close);
-        ClientRegistry.release();
-        TokenCache.shared().close();
+        owners.forEach(ApplicationClients::close);
+        // the application's clients (TokenProvider.of, the filter by name) close as when the application stops
+        ApplicationClients.byDefault().close();
     }
 
     private List<Thread> libraryThreadsStartedSinceStart(String prefix) {

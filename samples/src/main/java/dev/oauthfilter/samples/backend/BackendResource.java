@@ -3,7 +3,7 @@ package dev.oauthfilter.samples.backend;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.config.MicroProfileClientConfigs;
+import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import dev.oauthfilter.samples.notes.NotesPage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -1,0 +1,188 @@
+package dev.oauthfilter.internal.clients;
+
+import dev.oauthfilter.ClientPolicy;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenCache;
+import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.internal.tokens.ExchangedTokens;
+import dev.oauthfilter.internal.tokens.RefreshingTokenProvider;
+import dev.oauthfilter.internal.tokens.TokenExchange;
+import dev.oauthfilter.internal.tokens.TokenSources;
+
+import javax.cache.CacheManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The {@link TokenCache}: token sources by {@link OAuthClientConfig#sourceKey()}, least recently used dropped beyond
+ * the capacity, each handed out with the asking configuration's own rules ({@link ClientTokenProvider}). Owns the
+ * HTTP clients of its sources and, when neither the application nor the container gave an executor, a pool of daemon
+ * refresh threads; {@link #close()} ends them.
+ */
+public final class BoundedTokenCache implements TokenCache {
+
+    private static final Logger LOG = Logger.getLogger(BoundedTokenCache.class.getName());
+
+    private final Executor configuredExecutor;
+    // refresh tasks go through this, so that a pool of the cache's own can be ended by close() and made anew
+    private final Executor executor = task -> executor().execute(task);
+    private final boolean growsWithConfig;
+    private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
+    // token exchanges (RFC 8693) by configuration: few, one per exchanging client
+    private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
+    private final TokenSources sources;
+    private ExecutorService ownExecutor;
+    private int capacity;
+    private TokenEvents events = TokenEvents.NONE;
+
+    /**
+     * @param clock           decides FRESH / STALE / EXPIRED
+     * @param executor        runs refreshes: the application's, the container's managed one, or null for daemon
+     *                        threads of the cache's own
+     * @param capacity        how many sources the cache keeps
+     * @param growsWithConfig whether a configuration's {@code cacheSize} raises the capacity (the default cache)
+     * @param sharedVia       the fleet's cache manager, or null
+     * @param storeTimeout    the longest one operation on the shared caches may take
+     * @param leaseTime       how long one member may fetch for the fleet
+     */
+    BoundedTokenCache(Clock clock, Executor executor, int capacity, boolean growsWithConfig, CacheManager sharedVia,
+                      Duration storeTimeout, Duration leaseTime) {
+        this.configuredExecutor = executor;
+        this.capacity = capacity;
+        this.growsWithConfig = growsWithConfig;
+        this.sources = sharedVia == null ? new TokenSources(clock, this.executor)
+                : new TokenSources(clock, this.executor, sharedVia, storeTimeout, leaseTime);
+    }
+
+    @Override
+    public ClientTokenProvider provider(OAuthClientConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (providers) {
+            if (growsWithConfig && config.cacheSize() > capacity) {
+                capacity = config.cacheSize();
+            }
+            RefreshingTokenProvider provider = providers.get(config.sourceKey());
+            if (provider == null) {
+                provider = sources.create(config);
+                provider.events(events);
+                events.sourceCreated(config.name(), provider);
+                providers.put(config.sourceKey(), provider);
+                evictBeyondCapacity();
+            }
+            return new ClientTokenProvider(config.name(), config.policy(), provider, provider);
+        }
+    }
+
+    /**
+     * The token exchange (RFC 8693) of a configuration: tokens of its audience, scope and resources for incoming
+     * tokens, cached per incoming token (in this JVM only, even when the cache is shared with a fleet).
+     *
+     * @param config the client that exchanges (token endpoint, credentials, audience, scope, resources)
+     * @return its exchange, the same for equivalent configurations
+     */
+    public TokenExchange exchange(OAuthClientConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (providers) {
+            return exchanges.computeIfAbsent(config.sourceKey(), key -> {
+                ExchangedTokens exchange = sources.exchange(config);
+                exchange.events(events);
+                return exchange;
+            });
+        }
+    }
+
+    @Override
+    public void events(TokenEvents listener) {
+        Objects.requireNonNull(listener, "events");
+        TokenEvents safe = listener instanceof SafeTokenEvents ? listener : new SafeTokenEvents(listener);
+        synchronized (providers) {
+            this.events = safe;
+            providers.values().forEach(provider -> {
+                provider.events(safe);
+                safe.sourceCreated(provider.config().name(), provider);
+            });
+            exchanges.values().forEach(exchange -> exchange.events(safe));
+        }
+    }
+
+    @Override
+    public void close() {
+        ExecutorService ended;
+        TokenEvents listener;
+        synchronized (providers) {
+            providers.clear();
+            exchanges.clear();
+            listener = events;
+            events = TokenEvents.NONE;
+            ended = ownExecutor;
+            ownExecutor = null;
+        }
+        try {
+            listener.closed();
+            if (ended != null) {
+                // not shutdownNow(): a refresh in flight completes instead of failing its callers with INTERRUPTED
+                ended.shutdown();
+            }
+        } finally {
+            sources.close();
+        }
+        LOG.fine("token cache closed: providers, HTTP clients and refresh threads released");
+    }
+
+    private Executor executor() {
+        if (configuredExecutor != null) {
+            return configuredExecutor;
+        }
+        synchronized (providers) {
+            if (ownExecutor == null) {
+                ownExecutor = daemonThreads();
+            }
+            return ownExecutor;
+        }
+    }
+
+    @Override
+    public int size() {
+        synchronized (providers) {
+            return providers.size();
+        }
+    }
+
+    @Override
+    public int capacity() {
+        synchronized (providers) {
+            return capacity;
+        }
+    }
+
+    private void evictBeyondCapacity() {
+        while (providers.size() > capacity) {
+            // O(n) over at most `capacity` entries, only when a new key arrives: keeps the token path lock-free.
+            providers.entrySet().stream()
+                    .min(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()))
+                    .map(Map.Entry::getKey)
+                    .ifPresent(providers::remove);
+        }
+    }
+
+    /** Without an application's or a container's executor, a pool of daemon threads of the cache's own. */
+    private static ExecutorService daemonThreads() {
+        AtomicInteger threads = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "oauth-filter-refresh-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

@@ -1,0 +1,188 @@
+package dev.oauthfilter.internal.clients;
+
+import dev.oauthfilter.ClientPolicy;
+import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.internal.tokens.TokenExchange;
+import dev.oauthfilter.TokenException;
+import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.TokenStatus;
+import dev.oauthfilter.internal.propagation.PropagatingTokenProvider;
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The clients one MicroProfile Config describes, by name ({@code oauth.*} for the default client,
+ * {@code oauth.<name>.*} for a named one): each built on first use and kept. Made and owned by
+ * {@link ApplicationClients}, which replaces it when the application's Config changes. A client is its own
+ * client-credentials token (from a token source of the application's default cache, shared with any client of the
+ * same endpoint and credentials; with {@code oauth.shared-cache.provider}, of a cache of the registry's own shared
+ * with the whole fleet, see {@link SharedCacheSettings}) or, with {@code propagate=true}, the incoming request's bearer
+ * token; either way with its own rules ({@link ClientPolicy}).
+ */
+final class ClientRegistry implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ClientRegistry.class.getName());
+
+    private final Config config;
+    private final Clock clock;
+    private final Map<String, ClientTokenProvider> clients = new ConcurrentHashMap<>();
+    private final BoundedTokenCache defaultCache;
+    // a cache of the registry's own when the configuration shares tokens with a fleet (oauth.shared-cache.*), and
+    // what closes it with the caching provider it came from; null otherwise
+    private final BoundedTokenCache fleetCache;
+    private final AutoCloseable fleet;
+
+    /**
+     * @param config       the MicroProfile Config that describes the clients
+     * @param defaultCache where clients' token sources come from unless the configuration shares them with a fleet
+     * @param clock        what a propagating client judges incoming tokens' expiry by
+     */
+    ClientRegistry(Config config, BoundedTokenCache defaultCache, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.defaultCache = defaultCache;
+        SharedCacheSettings.Fleet made = fleet(config);
+        this.fleet = made;
+        this.fleetCache = made == null ? null : made.cache;
+    }
+
+    /**
+     * Reports the fleet-wide cache's token events, if the registry made one, to the application's listener (the one
+     * the default cache reports to, which the application's closing tells; not this cache's).
+     */
+    void events(TokenEvents listener) {
+        if (fleetCache != null) {
+            fleetCache.events(new TokenEvents() {
+                @Override
+                public void tokenRequest(String client, String outcome, Duration took) {
+                    listener.tokenRequest(client, outcome, took);
+                }
+
+                @Override
+                public void backgroundRefresh(String client) {
+                    listener.backgroundRefresh(client);
+                }
+
+                @Override
+                public void waited(String client) {
+                    listener.waited(client);
+                }
+
+                @Override
+                public void sourceCreated(String client, TokenStatus status) {
+                    listener.sourceCreated(client, status);
+                }
+            });
+        }
+    }
+
+    /**
+     * Closes the fleet-wide cache the registry made, if it made one, with the JCache provider it came from (what the
+     * provider started for it, such as an embedded Hazelcast member, ends with the application).
+     */
+    @Override
+    public void close() {
+        if (fleet != null) {
+            try {
+                fleet.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "could not close the shared token cache's JCache provider ("
+                        + e.getClass().getName() + ")", e);
+            }
+        }
+    }
+
+    /**
+     * The fleet-wide cache when {@code oauth.shared-cache.provider} is set. Only then is {@link SharedCacheSettings},
+     * which uses the optional JCache API, loaded at all.
+     */
+    private static SharedCacheSettings.Fleet fleet(Config config) {
+        boolean sharing = config.getOptionalValue(SharedCacheSettings.PREFIX + "provider", String.class)
+                .filter(value -> !value.isBlank()).isPresent();
+        if (!sharing) {
+            return null;
+        }
+        try {
+            return SharedCacheSettings.cache(config).orElse(null);
+        } catch (NoClassDefFoundError missing) {
+            throw TokenException.builder(ErrorCode.INVALID_SETTING)
+                    .message(SharedCacheSettings.PREFIX + "provider is set, but the JCache API (javax.cache:cache-api)"
+                            + " and a provider are not on the application's class path").build();
+        }
+    }
+
+    private ClientTokenProvider tokenSource(String name) {
+        OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
+        return (fleetCache != null ? fleetCache : defaultCache).provider(settings);
+    }
+
+    /**
+     * @param name a client name
+     * @return the client, built on first use
+     * @throws TokenException when its settings are missing or bad
+     */
+    ClientTokenProvider client(String name) {
+        ClientTokenProvider client = clients.get(name);
+        return client != null ? client : clients.computeIfAbsent(name, this::create);
+    }
+
+    /** @return the names of the clients the configuration describes (the default one when its keys are set) */
+    Set<String> names() {
+        return ConfiguredClients.names(config);
+    }
+
+    private ClientTokenProvider create(String name) {
+        Settings s = new Settings(config, name);
+        if (!s.bool("propagate").orElse(false)) {
+            return tokenSource(name);
+        }
+        List<String> hosts = s.list("allowed-hosts");
+        if (hosts.isEmpty()) {
+            throw s.invalid("allowed-hosts", "must name where incoming tokens may be forwarded when "
+                    + s.key("propagate") + "=true");
+        }
+        for (String host : hosts) {
+            String problem = ClientPolicy.problemWith(host);
+            if (problem != null) {
+                throw s.invalid("allowed-hosts", problem);
+            }
+        }
+        String fallback = s.string("propagate-fallback").orElse("error");
+        TokenProvider fallbackProvider;
+        switch (fallback) {
+            case "error":
+                fallbackProvider = null;
+                break;
+            case "client-credentials":
+                fallbackProvider = tokenSource(name);
+                break;
+            default:
+                throw s.invalid("propagate-fallback", "'" + fallback + "' is neither error nor client-credentials");
+        }
+        boolean exchanged = s.bool("propagate-exchange").orElse(false);
+        TokenExchange exchange = null;
+        if (exchanged) {
+            OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
+            if (settings.dpop()) {
+                throw s.invalid(settings.dpopKey().isPresent() ? "dpop-key-store" : "dpop", "DPoP is not available"
+                        + " for token exchange (propagate-exchange): the exchanged token would be bound to a key the"
+                        + " filter does not prove");
+            }
+            exchange = (fleetCache != null ? fleetCache : defaultCache).exchange(settings);
+        }
+        return new ClientTokenProvider(name, ClientPolicy.of(hosts, false),
+                new PropagatingTokenProvider(name, fallbackProvider, exchange, clock),
+                TokenStatus.PROPAGATED);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.oauthfilter.internal.clients;
+
+import dev.oauthfilter.TokenEvents;
+import dev.oauthfilter.TokenStatus;
+
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A listener that can fail without failing a token request: metrics are never worth a missing token. */
+final class SafeTokenEvents implements TokenEvents {
+
+    private static final Logger LOG = Logger.getLogger(SafeTokenEvents.class.getName());
+    private final TokenEvents delegate;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    SafeTokenEvents(TokenEvents delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void tokenRequest(String client, String outcome, Duration took) {
+        guard(() -> delegate.tokenRequest(client, outcome, took));
+    }
+
+    @Override
+    public void backgroundRefresh(String client) {
+        guard(() -> delegate.backgroundRefresh(client));
+    }
+
+    @Override
+    public void waited(String client) {
+        guard(() -> delegate.waited(client));
+    }
+
+    @Override
+    public void sourceCreated(String client, TokenStatus status) {
+        guard(() -> delegate.sourceCreated(client, status));
+    }
+
+    @Override
+    public void closed() {
+        guard(delegate::closed);
+    }
+
+    private void guard(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            if (warned.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "oauth-filter: a token event listener failed; tokens are not affected", e);
+            }
+        }
+    }
+}

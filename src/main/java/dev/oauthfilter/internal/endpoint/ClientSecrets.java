@@ -1,0 +1,35 @@
+package dev.oauthfilter.internal.endpoint;
+
+import dev.oauthfilter.ErrorCode;
+import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.Secret;
+import dev.oauthfilter.TokenException;
+
+/**
+ * The client secret at the moment of a token request: a secret file is read anew each time, and may by then be
+ * unreadable or blank (a rotation caught half-way). Either is a {@code MISSING_SECRET} failure that names the client
+ * and the setting, instead of a request with an empty credential.
+ */
+final class ClientSecrets {
+
+    private ClientSecrets() {
+    }
+
+    static String reveal(OAuthClientConfig config) {
+        Secret secret = config.clientSecret().orElseThrow();
+        String where = secret.file().map(file -> "the client secret file " + file + " ("
+                + config.configKey("client-secret-file") + ")").orElse(config.configKey("client-secret"));
+        String value;
+        try {
+            value = secret.reveal();
+        } catch (TokenException unreadable) {
+            throw TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name())
+                    .message("cannot read " + where).build();
+        }
+        if (value.isBlank()) {
+            throw TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name())
+                    .message(where + " is blank").build();
+        }
+        return value;
+    }
+}
