@@ -1,7 +1,7 @@
 package dev.oauthfilter;
 
 import dev.oauthfilter.internal.clients.ApplicationClients;
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
 import dev.oauthfilter.testing.TestConfigs;
@@ -114,6 +114,6 @@ class ClientPolicyTest {
     }
 
     private static ClientPolicy policy(TokenProvider client) {
-        return ((ClientTokenProvider) client).policy();
+        return ((ConfiguredClient) client).policy();
     }
 }

@@ -1,6 +1,6 @@
 package dev.oauthfilter;
 
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oauthfilter.testing.FakeTokenServer;
@@ -266,7 +266,7 @@ class OAuthClientFilterResilienceTest {
                 return true;
             }
         };
-        Client filtered = client.register(new OAuthClientFilter(new ClientTokenProvider("hopeful",
+        Client filtered = client.register(new OAuthClientFilter(new ConfiguredClient("hopeful",
                 ClientPolicy.of(List.of(), true), alwaysHopeful, TokenStatus.UNKNOWN)));
 
         try (Response response = filtered.target(server.uri("/api/notes")).request().get()) {

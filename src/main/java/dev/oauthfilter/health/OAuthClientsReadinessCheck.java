@@ -1,7 +1,7 @@
 package dev.oauthfilter.health;
 
 import dev.oauthfilter.AccessToken;
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.internal.clients.ApplicationClients;
@@ -88,7 +88,7 @@ public class OAuthClientsReadinessCheck implements HealthCheck {
     }
 
     private String status(ApplicationClients clients, String client, Duration timeout) {
-        ClientTokenProvider provider;
+        ConfiguredClient provider;
         try {
             provider = clients.client(client);
         } catch (TokenException e) {

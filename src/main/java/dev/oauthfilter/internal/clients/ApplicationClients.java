@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * the application stops, and it is made anew if the application goes on.
  *
  * <pre>{@code
- * ClientTokenProvider billing = ApplicationClients.byDefault().client("billing");
+ * ConfiguredClient billing = ApplicationClients.byDefault().client("billing");
  * }</pre>
  */
 public final class ApplicationClients implements AutoCloseable {
@@ -103,7 +103,7 @@ public final class ApplicationClients implements AutoCloseable {
      * @return the client MicroProfile Config describes, built on first use
      * @throws TokenException when it is not configured, its settings are bad, or there is no MicroProfile Config
      */
-    public ClientTokenProvider client(String name) {
+    public ConfiguredClient client(String name) {
         try {
             return registry().client(name);
         } catch (LinkageError noMicroProfileConfig) {

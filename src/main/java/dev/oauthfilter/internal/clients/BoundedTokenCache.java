@@ -5,7 +5,7 @@ import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.internal.tokens.ExchangedTokens;
-import dev.oauthfilter.internal.tokens.RefreshingTokenProvider;
+import dev.oauthfilter.internal.tokens.RefreshingTokenSource;
 import dev.oauthfilter.internal.tokens.TokenExchange;
 import dev.oauthfilter.internal.tokens.TokenSources;
 
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 
 /**
  * The {@link TokenCache}: token sources by {@link OAuthClientConfig#sourceKey()}, least recently used dropped beyond
- * the capacity, each handed out with the asking configuration's own rules ({@link ClientTokenProvider}). Owns the
+ * the capacity, each handed out with the asking configuration's own rules ({@link ConfiguredClient}). Owns the
  * HTTP clients of its sources and, when neither the application nor the container gave an executor, a pool of daemon
  * refresh threads; {@link #close()} ends them.
  */
@@ -38,7 +38,7 @@ public final class BoundedTokenCache implements TokenCache {
     // refresh tasks go through this, so that a pool of the cache's own can be ended by close() and made anew
     private final Executor executor = task -> executor().execute(task);
     private final boolean growsWithConfig;
-    private final Map<Object, RefreshingTokenProvider> providers = new HashMap<>();
+    private final Map<Object, RefreshingTokenSource> providers = new HashMap<>();
     // token exchanges (RFC 8693) by configuration: few, one per exchanging client
     private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
     private final TokenSources sources;
@@ -66,13 +66,13 @@ public final class BoundedTokenCache implements TokenCache {
     }
 
     @Override
-    public ClientTokenProvider provider(OAuthClientConfig config) {
+    public ConfiguredClient provider(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
         synchronized (providers) {
             if (growsWithConfig && config.cacheSize() > capacity) {
                 capacity = config.cacheSize();
             }
-            RefreshingTokenProvider provider = providers.get(config.sourceKey());
+            RefreshingTokenSource provider = providers.get(config.sourceKey());
             if (provider == null) {
                 provider = sources.create(config);
                 provider.events(events);
@@ -80,7 +80,7 @@ public final class BoundedTokenCache implements TokenCache {
                 providers.put(config.sourceKey(), provider);
                 evictBeyondCapacity();
             }
-            return new ClientTokenProvider(config.name(), config.policy(), provider, provider);
+            return new ConfiguredClient(config.name(), config.policy(), provider, provider);
         }
     }
 

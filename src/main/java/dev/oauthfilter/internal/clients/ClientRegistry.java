@@ -1,7 +1,7 @@
 package dev.oauthfilter.internal.clients;
 
 import dev.oauthfilter.ClientPolicy;
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenEvents;
@@ -9,7 +9,7 @@ import dev.oauthfilter.internal.tokens.TokenExchange;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.TokenStatus;
-import dev.oauthfilter.internal.propagation.PropagatingTokenProvider;
+import dev.oauthfilter.internal.propagation.PropagatingTokenSource;
 import org.eclipse.microprofile.config.Config;
 
 import java.time.Clock;
@@ -36,7 +36,7 @@ final class ClientRegistry implements AutoCloseable {
 
     private final Config config;
     private final Clock clock;
-    private final Map<String, ClientTokenProvider> clients = new ConcurrentHashMap<>();
+    private final Map<String, ConfiguredClient> clients = new ConcurrentHashMap<>();
     private final BoundedTokenCache defaultCache;
     // a cache of the registry's own when the configuration shares tokens with a fleet (oauth.shared-cache.*), and
     // what closes it with the caching provider it came from; null otherwise
@@ -122,7 +122,7 @@ final class ClientRegistry implements AutoCloseable {
         }
     }
 
-    private ClientTokenProvider tokenSource(String name) {
+    private ConfiguredClient tokenSource(String name) {
         OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
         return (fleetCache != null ? fleetCache : defaultCache).provider(settings);
     }
@@ -132,8 +132,8 @@ final class ClientRegistry implements AutoCloseable {
      * @return the client, built on first use
      * @throws TokenException when its settings are missing or bad
      */
-    ClientTokenProvider client(String name) {
-        ClientTokenProvider client = clients.get(name);
+    ConfiguredClient client(String name) {
+        ConfiguredClient client = clients.get(name);
         return client != null ? client : clients.computeIfAbsent(name, this::create);
     }
 
@@ -142,7 +142,7 @@ final class ClientRegistry implements AutoCloseable {
         return ConfiguredClients.names(config);
     }
 
-    private ClientTokenProvider create(String name) {
+    private ConfiguredClient create(String name) {
         Settings s = new Settings(config, name);
         if (!s.bool("propagate").orElse(false)) {
             return tokenSource(name);
@@ -181,8 +181,8 @@ final class ClientRegistry implements AutoCloseable {
             }
             exchange = (fleetCache != null ? fleetCache : defaultCache).exchange(settings);
         }
-        return new ClientTokenProvider(name, ClientPolicy.of(hosts, false),
-                new PropagatingTokenProvider(name, fallbackProvider, exchange, clock),
+        return new ConfiguredClient(name, ClientPolicy.of(hosts, false),
+                new PropagatingTokenSource(name, fallbackProvider, exchange, clock),
                 TokenStatus.PROPAGATED);
     }
 }

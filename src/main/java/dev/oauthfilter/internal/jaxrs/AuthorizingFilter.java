@@ -8,7 +8,7 @@ import dev.oauthfilter.RequestAuthorization;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.internal.clients.ApplicationClients;
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientResponseContext;
@@ -56,7 +56,7 @@ public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
 
     /** The rules of a configured client's provider; tokens of any other provider go anywhere, without replay. */
     static ClientPolicy policyOf(TokenProvider tokens) {
-        return tokens instanceof ClientTokenProvider ? ((ClientTokenProvider) tokens).policy() : ClientPolicy.UNRESTRICTED;
+        return tokens instanceof ConfiguredClient ? ((ConfiguredClient) tokens).policy() : ClientPolicy.UNRESTRICTED;
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
             this.policy = policy;
         }
 
-        static Route of(ClientTokenProvider client) {
+        static Route of(ConfiguredClient client) {
             return new Route(client, client.policy());
         }
 

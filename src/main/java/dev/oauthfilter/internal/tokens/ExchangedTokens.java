@@ -101,7 +101,7 @@ public final class ExchangedTokens implements TokenExchange {
                 return true;
             }
             if (clock.millis() - rejected.issuedAt().toEpochMilli()
-                    < RefreshingTokenProvider.REJECTED_TOKEN_MIN_AGE_MILLIS) {
+                    < RefreshingTokenSource.REJECTED_TOKEN_MIN_AGE_MILLIS) {
                 // refused right after it was issued: its successor would be refused too
                 return false;
             }

@@ -52,13 +52,13 @@ public final class TokenSources implements AutoCloseable {
      * @param config the settings of the source (endpoint, credentials, TLS, timeouts)
      * @return a new source
      */
-    public RefreshingTokenProvider create(OAuthClientConfig config) {
+    public RefreshingTokenSource create(OAuthClientConfig config) {
         // the tokens of the source are bound to its DPoP key: the configured one, else one of its own
         DPoPProofs proofs = !config.dpop() ? null
                 : config.dpopKey().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
                 httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock, proofs);
-        return new RefreshingTokenProvider(config, endpoint::requestToken, clock, executor, store, proofs);
+        return new RefreshingTokenSource(config, endpoint::requestToken, clock, executor, store, proofs);
     }
 
     /**

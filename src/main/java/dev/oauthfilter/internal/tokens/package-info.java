@@ -1,5 +1,5 @@
 /**
- * Token caching and refresh: {@link dev.oauthfilter.internal.tokens.RefreshingTokenProvider} keeps one immutable token
+ * Token caching and refresh: {@link dev.oauthfilter.internal.tokens.RefreshingTokenSource} keeps one immutable token
  * snapshot per client in a {@code volatile} field read without locks, serves it while it is FRESH, serves it and
  * starts exactly one background refresh while it is STALE, and makes callers wait (bounded) only when it is
  * EXPIRED or missing. Concurrent callers share one token request and its result or error (single flight).

@@ -24,10 +24,10 @@ class PropagatedTokenTest {
     private static final String FALLBACK_TOKEN = "client-own-token";
 
     private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final PropagatingTokenProvider strict = new PropagatingTokenProvider("users", null, clock);
+    private final PropagatingTokenSource strict = new PropagatingTokenSource("users", null, clock);
     private final TokenProvider ownToken = () -> new AccessToken(FALLBACK_TOKEN, "Bearer", clock.instant(),
             clock.instant().plus(Duration.ofHours(1)), null);
-    private final PropagatingTokenProvider withFallback = new PropagatingTokenProvider("users", ownToken, clock);
+    private final PropagatingTokenSource withFallback = new PropagatingTokenSource("users", ownToken, clock);
 
     private static String jwt(String claims) {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();

@@ -63,7 +63,7 @@ class ExchangedTokensLifecycleTest {
         ExchangedTokens exchange = exchange(3600);
         AccessToken first = exchange.exchange(SUBJECT);
 
-        clock.advance(Duration.ofMillis(RefreshingTokenProvider.REJECTED_TOKEN_MIN_AGE_MILLIS - 1));
+        clock.advance(Duration.ofMillis(RefreshingTokenSource.REJECTED_TOKEN_MIN_AGE_MILLIS - 1));
         assertThat(exchange.invalidate(SUBJECT, first)).as("refused 4.999 s after it was issued").isFalse();
         clock.advance(Duration.ofMillis(1));
         assertThat(exchange.invalidate(SUBJECT, first)).as("refused 5 s after it was issued").isTrue();

@@ -162,7 +162,7 @@ class RefreshModelCheckTest {
         final MutableClock clock = MutableClock.atEpochSecond(1_000_000);
         final CountingSource source;
         final RefreshThreads refreshes = new RefreshThreads();
-        final RefreshingTokenProvider tokens;
+        final RefreshingTokenSource tokens;
         final AtomicInteger newestServed = new AtomicInteger();
         final AtomicInteger backgroundRefreshes = new AtomicInteger();
         final AtomicInteger waits = new AtomicInteger();
@@ -171,7 +171,7 @@ class RefreshModelCheckTest {
         /** @param failingFetch the number of the fetch that fails (TOKEN_ENDPOINT_ERROR), or 0 for none */
         Model(int failingFetch) {
             source = new CountingSource(clock, failingFetch);
-            tokens = new RefreshingTokenProvider(CONFIG, source, clock, refreshes);
+            tokens = new RefreshingTokenSource(CONFIG, source, clock, refreshes);
             first = tokens.token();
             refreshes.onOwnThreads();
             tokens.events(new TokenEvents() {

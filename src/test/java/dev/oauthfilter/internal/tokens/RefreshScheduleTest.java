@@ -58,8 +58,8 @@ class RefreshScheduleTest {
         return new AccessToken("token-" + fetches.get(), "Bearer", now, now.plus(lifetime.get()), null);
     }
 
-    private RefreshingTokenProvider provider(OAuthClientConfig config, Executor executor) {
-        return new RefreshingTokenProvider(config, this::fetch, clock, executor);
+    private RefreshingTokenSource provider(OAuthClientConfig config, Executor executor) {
+        return new RefreshingTokenSource(config, this::fetch, clock, executor);
     }
 
     private static TokenException unavailable(Duration retryAfter) {
@@ -75,7 +75,7 @@ class RefreshScheduleTest {
     void aTokenTurnsStaleRefreshBeforeItsExpiryAndStaysUsableUntilATenthOfItsLifetimeBefore() {
         // 50 ms lifetime, refresh-before 10 ms: stale at 40 ms, expired at 50 - min(5 s, 5 ms) = 45 ms
         lifetime.set(Duration.ofMillis(50));
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMillis(10)).build(), executor);
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMillis(10)).build(), executor);
         assertThat(tokens.token().value()).isEqualTo("token-1");
         executor.hold();
 
@@ -99,7 +99,7 @@ class RefreshScheduleTest {
     void aTokenIsNoLongerServedFromTheMillisecondItExpiresForUs() {
         // refresh-before 1 ms: no stale phase worth the name, so the only refresh is the one callers wait for
         lifetime.set(Duration.ofMillis(50));
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMillis(1)).build(), Runnable::run);
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMillis(1)).build(), Runnable::run);
         tokens.token();
 
         advanceMillis(44);
@@ -115,7 +115,7 @@ class RefreshScheduleTest {
     void aRefreshBeforeLongerThanHalfTheLifetimeRefreshesAtHalfTheLifetime() {
         // 20 ms lifetime, refresh-before 15 ms: stale at 10 ms (half the lifetime), expired at 18 ms
         lifetime.set(Duration.ofMillis(20));
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMillis(15)).build(), executor);
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMillis(15)).build(), executor);
         tokens.token();
         executor.hold();
 
@@ -134,7 +134,7 @@ class RefreshScheduleTest {
     @Test
     void theJitterOnlyBringsTheRefreshForwardByAtMostATenthOfRefreshBefore() {
         // one hour, refresh-before 60 s: stale somewhere in [expiry - 66 s, expiry - 60 s]
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         tokens.token();
         executor.hold();
 
@@ -149,7 +149,7 @@ class RefreshScheduleTest {
 
     @Test
     void aStaleTokensRefreshIsNotScheduledAgainWhileOneIsPending() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         tokens.token();
         executor.hold();
         clock.advance(Duration.ofSeconds(3600 - 30));
@@ -165,7 +165,7 @@ class RefreshScheduleTest {
 
     @Test
     void aCallerThatFindsATokenCachedByTheTimeItWouldRequestOneTakesItInsteadOfRequestingAnother() {
-        RefreshingTokenProvider tokens = provider(config().build(), Runnable::run);
+        RefreshingTokenSource tokens = provider(config().build(), Runnable::run);
         AtomicBoolean first = new AtomicBoolean(true);
         AtomicReference<AccessToken> takenMeanwhile = new AtomicReference<>();
         // the listener runs between the caller finding no token and its request: another call gets one meanwhile
@@ -186,7 +186,7 @@ class RefreshScheduleTest {
 
     @Test
     void aCallerThatFindsARequestFailedByTheTimeItWouldRequestOneGetsItsFailureInsteadOfRequestingAgain() {
-        RefreshingTokenProvider tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
+        RefreshingTokenSource tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
                 Runnable::run);
         failure.set(unavailable(null));
         AtomicBoolean first = new AtomicBoolean(true);
@@ -212,7 +212,7 @@ class RefreshScheduleTest {
     @Test
     void aRefreshThatFailsAfterTheTokenExpiredMakesCallersShareTheFailureForTheCooldown() {
         lifetime.set(Duration.ofMillis(50));
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMillis(10))
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMillis(10))
                 .failureCooldown(Duration.ofSeconds(2)).build(), executor);
         tokens.token();
         executor.hold();
@@ -237,7 +237,7 @@ class RefreshScheduleTest {
 
     @Test
     void callersWithoutATokenShareTheFailureUntilTheLastMillisecondOfTheCooldown() {
-        RefreshingTokenProvider tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
+        RefreshingTokenSource tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
                 Runnable::run);
         failure.set(unavailable(null));
         catchThrowableOfType(TokenException.class, tokens::token);
@@ -255,7 +255,7 @@ class RefreshScheduleTest {
 
     @Test
     void aRetryAfterLongerThanTheCooldownKeepsCallersOffUntilItsLastMillisecond() {
-        RefreshingTokenProvider tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
+        RefreshingTokenSource tokens = provider(config().failureCooldown(Duration.ofSeconds(2)).build(),
                 Runnable::run);
         failure.set(unavailable(Duration.ofSeconds(30)));
         catchThrowableOfType(TokenException.class, tokens::token);
@@ -272,7 +272,7 @@ class RefreshScheduleTest {
 
     @Test
     void theWarningOfAFailedRefreshTellsHowLongTheTokenIsStillValid() {
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMinutes(10)).build(), executor);
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMinutes(10)).build(), executor);
         tokens.token();
         executor.hold();
         clock.advance(Duration.ofSeconds(3000).plusMillis(500));
@@ -288,7 +288,7 @@ class RefreshScheduleTest {
     @Test
     void aRetryAfterBeyondAnyDateWithoutALimitPutsTheBackgroundRefreshOffUntilTheTokenExpires() {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
-        RefreshingTokenProvider tokens = provider(config().refreshBefore(Duration.ofMinutes(10))
+        RefreshingTokenSource tokens = provider(config().refreshBefore(Duration.ofMinutes(10))
                 .maxRetryAfter(forever).build(), Runnable::run);
         tokens.token();
         clock.advance(Duration.ofSeconds(3000));
@@ -308,7 +308,7 @@ class RefreshScheduleTest {
     @Test
     void aRetryAfterBeyondAnyDateWithoutALimitKeepsCallersWithoutATokenOffRatherThanOverflowing() {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
-        RefreshingTokenProvider tokens = provider(config().maxRetryAfter(forever).build(), Runnable::run);
+        RefreshingTokenSource tokens = provider(config().maxRetryAfter(forever).build(), Runnable::run);
         failure.set(unavailable(forever));
         catchThrowableOfType(TokenException.class, tokens::token);
 
@@ -319,7 +319,7 @@ class RefreshScheduleTest {
 
     @Test
     void secondsUntilExpiryCountsDownToTheTokensExpiryAndNeverBelowZero() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         assertThat(tokens.secondsUntilExpiry()).as("no token yet").isZero();
 
         tokens.token();
@@ -334,7 +334,7 @@ class RefreshScheduleTest {
     @Test
     void lastUsedMovesOnlyWhenAtLeastASecondHasPassed() {
         long created = clock.millis();
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         assertThat(tokens.lastUsedMillis()).isEqualTo(created);
 
         advanceMillis(999);
@@ -348,7 +348,7 @@ class RefreshScheduleTest {
 
     @Test
     void cacheHitsAreCountedOnlyWhileSomeoneListens() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         tokens.token();
         tokens.token();
         assertThat(tokens.cacheHits()).as("nobody listening").isZero();
@@ -366,7 +366,7 @@ class RefreshScheduleTest {
 
     @Test
     void aRejectedTokenIsDroppedFromTheFifthSecondAfterItWasIssued() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         AccessToken first = tokens.token();
 
         advanceMillis(4999);
@@ -382,7 +382,7 @@ class RefreshScheduleTest {
 
     @Test
     void aRejectionBeforeAnyTokenWasCachedAsksForAReplay() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
+        RefreshingTokenSource tokens = provider(config().build(), executor);
         AccessToken foreign = new AccessToken("foreign", "Bearer", clock.instant().minusSeconds(60),
                 clock.instant().plusSeconds(60), null);
 
@@ -392,11 +392,11 @@ class RefreshScheduleTest {
 
     @Test
     void theDescriptionNamesTheClientAndTheTokenButNeverItsValue() {
-        RefreshingTokenProvider tokens = provider(config().build(), executor);
-        assertThat(tokens.toString()).isEqualTo("RefreshingTokenProvider[client=default, token=none]");
+        RefreshingTokenSource tokens = provider(config().build(), executor);
+        assertThat(tokens.toString()).isEqualTo("RefreshingTokenSource[client=default, token=none]");
 
         AccessToken token = tokens.token();
-        assertThat(tokens.toString()).isEqualTo("RefreshingTokenProvider[client=default, token=" + token + "]")
+        assertThat(tokens.toString()).isEqualTo("RefreshingTokenSource[client=default, token=" + token + "]")
                 .doesNotContain(token.value());
         assertThat(tokens.config().clientId()).isEqualTo("schedule-client");
     }

@@ -39,9 +39,9 @@ import java.util.logging.Logger;
  * backoff; waiters all receive the failure, and callers without a token get it at once for the cooldown. Retries
  * within one acquisition are the token source's ({@link RetryingTokenSource}).
  */
-public final class RefreshingTokenProvider implements TokenProvider, TokenStatus {
+public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
-    private static final Logger LOG = Logger.getLogger(RefreshingTokenProvider.class.getName());
+    private static final Logger LOG = Logger.getLogger(RefreshingTokenSource.class.getName());
     private static final long MAX_REFRESH_BACKOFF_MILLIS = 30_000;
     private static final long TOUCH_GRANULARITY_MILLIS = 1_000;
     // A token rejected within this age of being issued is not dropped: see TokenProvider.invalidate.
@@ -97,7 +97,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
      * @param clock    decides FRESH / STALE / EXPIRED
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
-    public RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
+    public RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
         this(config, source, clock, executor, null, null);
     }
 
@@ -105,7 +105,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
      * @param store  where the fleet shares this source's token, or null for none
      * @param proofs the DPoP key the source's tokens are bound to, or null for Bearer tokens
      */
-    RefreshingTokenProvider(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
+    RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
                             SharedStore store, DPoPProofs proofs) {
         this.config = config;
         this.proofs = proofs;
@@ -359,7 +359,7 @@ public final class RefreshingTokenProvider implements TokenProvider, TokenStatus
     @Override
     public String toString() {
         RefreshPlan plan = state.get().plan;
-        return "RefreshingTokenProvider[client=" + config.name() + ", token="
+        return "RefreshingTokenSource[client=" + config.name() + ", token="
                 + (plan == null ? "none" : plan.token) + "]";
     }
 }

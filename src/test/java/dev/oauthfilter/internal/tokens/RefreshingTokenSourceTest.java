@@ -1,7 +1,7 @@
 package dev.oauthfilter.internal.tokens;
 
 import dev.oauthfilter.AccessToken;
-import dev.oauthfilter.internal.clients.ClientTokenProvider;
+import dev.oauthfilter.internal.clients.ConfiguredClient;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenEvents;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** FRESH / STALE / EXPIRED, single flight, and failures, with time from a clock and threads held by latches. */
-class RefreshingTokenProviderTest {
+class RefreshingTokenSourceTest {
 
     private static final String SECRET = "refresh-secret-abc123";
     private static final Duration LIFETIME = Duration.ofSeconds(3600);
@@ -291,7 +291,7 @@ class RefreshingTokenProviderTest {
                 events.add("created " + client);
             }
         });
-        ClientTokenProvider client = (ClientTokenProvider) provider(cache);
+        ConfiguredClient client = (ConfiguredClient) provider(cache);
         TokenProvider tokens = client;
         tokens.token();
         for (int i = 0; i < 5; i++) {
@@ -356,7 +356,7 @@ class RefreshingTokenProviderTest {
             return new AccessToken("token-" + fetches.get(), "Bearer", clock.instant(),
                     clock.instant().plus(LIFETIME), null);
         };
-        RefreshingTokenProvider tokens = new RefreshingTokenProvider(config().build(), source, clock, Runnable::run);
+        RefreshingTokenSource tokens = new RefreshingTokenSource(config().build(), source, clock, Runnable::run);
 
         for (int i = 0; i < 10; i++) {
             assertThat(catchThrowableOfType(TokenException.class, tokens::token).code()).isEqualTo("INTERNAL_ERROR");
@@ -372,7 +372,7 @@ class RefreshingTokenProviderTest {
 
     @Test
     void aListenerThatThrowsFailsTheRequestCleanlyAndTheNextCallTriesAgain() {
-        RefreshingTokenProvider tokens = new RefreshingTokenProvider(config().build(),
+        RefreshingTokenSource tokens = new RefreshingTokenSource(config().build(),
                 timeout -> new AccessToken("t", "Bearer", clock.instant(), clock.instant().plus(LIFETIME), null),
                 clock, Runnable::run);
         tokens.events(new TokenEvents() {

@@ -25,9 +25,9 @@ import java.util.logging.Logger;
  * their allowed hosts). Without one, the configured fallback client's token is used, or the call fails with
  * {@code NO_INCOMING_TOKEN}.
  */
-public final class PropagatingTokenProvider implements TokenProvider {
+public final class PropagatingTokenSource implements TokenProvider {
 
-    private static final Logger LOG = Logger.getLogger(PropagatingTokenProvider.class.getName());
+    private static final Logger LOG = Logger.getLogger(PropagatingTokenSource.class.getName());
     private static final String BEARER = "bearer ";
 
     private final String clientName;
@@ -40,7 +40,7 @@ public final class PropagatingTokenProvider implements TokenProvider {
      * @param fallback     whose token to use when there is no incoming one, or null to fail instead
      * @param clock        stamps the forwarded token
      */
-    public PropagatingTokenProvider(String clientName, TokenProvider fallback, Clock clock) {
+    public PropagatingTokenSource(String clientName, TokenProvider fallback, Clock clock) {
         this(clientName, fallback, null, clock);
     }
 
@@ -50,7 +50,7 @@ public final class PropagatingTokenProvider implements TokenProvider {
      * @param exchange   exchanges the incoming token for the one sent (RFC 8693), or null to forward it as it is
      * @param clock      stamps the forwarded token
      */
-    public PropagatingTokenProvider(String clientName, TokenProvider fallback, TokenExchange exchange, Clock clock) {
+    public PropagatingTokenSource(String clientName, TokenProvider fallback, TokenExchange exchange, Clock clock) {
         this.clientName = clientName;
         this.fallback = fallback;
         this.exchange = exchange;

@@ -14,7 +14,7 @@ import java.util.Objects;
  * with the same endpoint, credentials and settings share (one token for all of them). What
  * {@link TokenProvider#of(OAuthClientConfig)} returns; the filter reads the rules from it.
  */
-public final class ClientTokenProvider implements TokenProvider {
+public final class ConfiguredClient implements TokenProvider {
 
     private final String name;
     private final ClientPolicy policy;
@@ -27,7 +27,7 @@ public final class ClientTokenProvider implements TokenProvider {
      * @param source where its tokens come from (possibly shared with other clients)
      * @param status what the readiness check and the metrics may observe of them
      */
-    public ClientTokenProvider(String name, ClientPolicy policy, TokenProvider source, TokenStatus status) {
+    public ConfiguredClient(String name, ClientPolicy policy, TokenProvider source, TokenStatus status) {
         this.name = Objects.requireNonNull(name, "name");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.source = Objects.requireNonNull(source, "source");
@@ -76,10 +76,10 @@ public final class ClientTokenProvider implements TokenProvider {
 
     @Override
     public boolean equals(Object other) {
-        if (!(other instanceof ClientTokenProvider)) {
+        if (!(other instanceof ConfiguredClient)) {
             return false;
         }
-        ClientTokenProvider that = (ClientTokenProvider) other;
+        ConfiguredClient that = (ConfiguredClient) other;
         return name.equals(that.name) && policy.equals(that.policy) && source == that.source;
     }
 
@@ -90,6 +90,6 @@ public final class ClientTokenProvider implements TokenProvider {
 
     @Override
     public String toString() {
-        return "ClientTokenProvider[name=" + name + ", " + policy + ", source=" + source + "]";
+        return "ConfiguredClient[name=" + name + ", " + policy + ", source=" + source + "]";
     }
 }
