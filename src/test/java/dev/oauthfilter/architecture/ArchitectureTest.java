@@ -80,7 +80,7 @@ class ArchitectureTest {
     /** The library's classes outside the given packages. */
     private static DescribedPredicate<JavaClass> libraryOutside(String... packages) {
         return resideInAPackage("dev.oauthfilter..").and(DescribedPredicate.not(resideInAnyPackage(packages)))
-                .as("classes of the library outside " + String.join(", ", packages));
+                .as("are in the library but outside " + String.join(", ", packages));
     }
 
     /** One rule per package of {@link #MAY_USE}, evaluated together. */
