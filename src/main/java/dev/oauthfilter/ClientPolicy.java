@@ -1,6 +1,7 @@
 package dev.oauthfilter;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,8 +40,7 @@ public final class ClientPolicy {
         return new ClientPolicy(AllowedHosts.of(allowedHosts), retryOnUnauthorized);
     }
 
-    /** The rules of a built configuration, whose entries {@link ConfigValidator} has checked. */
-    static ClientPolicy checked(List<String> allowedHosts, boolean retryOnUnauthorized) {
+    private static ClientPolicy checked(List<String> allowedHosts, boolean retryOnUnauthorized) {
         return new ClientPolicy(new AllowedHosts(allowedHosts), retryOnUnauthorized);
     }
 
@@ -90,6 +90,23 @@ public final class ClientPolicy {
     @Override
     public int hashCode() {
         return Objects.hash(allowedHosts.entries(), retryOnUnauthorized);
+    }
+
+    /** The policy settings of a builder; {@link #build} checks every allowed-host entry. */
+    static final class Draft {
+        final List<String> allowedHosts = new ArrayList<>();
+        boolean retryOnUnauthorized = true;
+
+        ClientPolicy build(SettingErrors errors) {
+            for (String target : allowedHosts) {
+                String problem = AllowedHosts.problemWith(target);
+                if (problem != null) {
+                    throw errors.fail(ErrorCode.INVALID_SETTING,
+                            errors.name(ClientSetting.ALLOWED_HOST) + ": " + problem);
+                }
+            }
+            return checked(allowedHosts, retryOnUnauthorized);
+        }
     }
 
     @Override

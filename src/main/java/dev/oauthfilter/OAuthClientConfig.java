@@ -1,22 +1,20 @@
 package dev.oauthfilter;
 
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.TreeMap;
-import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
- * The immutable description of one OAuth 2.0 client-credentials client: where its token endpoint is, how it
- * authenticates, what it asks for, and its timing. Validated when built; every missing or bad setting is a
- * {@link TokenException} with its own {@link ErrorCode} and the configuration key to fix.
+ * The immutable description of one OAuth 2.0 client-credentials client, held in parts that each say one thing:
+ * where its token endpoint is ({@link #endpoint()}), how it authenticates ({@link #authentication()}), what it asks
+ * for ({@link #requestParameters()}), its timing ({@link #timing()}), its rules for the filter ({@link #policy()}),
+ * its TLS ({@link #tls()}) and DPoP ({@link #dpop()}). Validated when built; every missing or bad setting is a
+ * {@link TokenException} with its own {@link ErrorCode} that names the setting to fix: the builder method, or the key
+ * of the source the client was read from ({@link Builder#settingNames(SettingNames)}).
  *
  * <pre>{@code
  * OAuthClientConfig config = OAuthClientConfig.builder()
@@ -30,64 +28,38 @@ import java.security.cert.X509Certificate;
  */
 public final class OAuthClientConfig {
 
-    /** The name of the client configured by the un-prefixed {@code oauth.*} keys. */
+    /** The name of a client that was given none (and of MicroProfile Config's un-prefixed client). */
     public static final String DEFAULT_NAME = "default";
 
     private final String name;
-    private final EndpointLayout layout;
-    private final URI tokenEndpoint;
-    private final URI issuer;
-    private final URI discoveryUrl;
-    private final boolean allowInsecureHttp;
-    private final String clientId;
-    private final Secret clientSecret;
-    private final ClientAuthMethod clientAuthMethod;
-    private final ClientKey clientKey;
-    private final Path clientAssertionFile;
-    private final String scope;
-    private final String audience;
-    private final List<String> resources;
-    private final Map<String, String> extraParameters;
+    private final SettingNames settingNames;
+    private final TokenEndpoint endpoint;
+    private final ClientAuthentication authentication;
+    private final TokenRequestParameters requestParameters;
     private final Timing timing;
     private final ClientPolicy policy;
-    private final SSLContext sslContext;
-    private final X509Certificate tlsClientCertificate;
-    private final boolean dpop;
-    private final ClientKey dpopKey;
-    private final int cacheSize;
-    private final List<Object> cacheKey;
+    private final Tls tls;
+    private final DPoP dpop;
     private final List<Object> sourceKey;
 
-    private OAuthClientConfig(Builder b, EndpointLayout layout, URI tokenEndpoint) {
-        this.name = b.name;
-        this.layout = layout;
-        this.tokenEndpoint = tokenEndpoint;
-        this.issuer = layout == EndpointLayout.DISCOVERY ? b.issuer : null;
-        this.discoveryUrl = layout == EndpointLayout.DISCOVERY ? b.discoveryUrl : null;
-        this.allowInsecureHttp = b.allowInsecureHttp;
-        this.clientId = b.clientId != null && !b.clientId.isBlank() ? b.clientId
-                : b.clientKey == null ? null : b.clientKey.certificateCommonName().orElse(null);
-        this.clientKey = b.clientKey;
-        this.clientAssertionFile = b.clientAssertionFile;
-        this.clientSecret = b.clientSecret;
-        this.clientAuthMethod = b.effectiveAuthMethod();
-        this.scope = b.scope;
-        this.audience = b.audience;
-        this.resources = List.copyOf(b.resources);
-        this.extraParameters = Collections.unmodifiableMap(new TreeMap<>(b.extraParameters));
-        this.timing = new Timing(b);
-        this.policy = ClientPolicy.checked(b.allowedHosts, b.retryOnUnauthorized);
-        this.sslContext = b.sslContext;
-        this.tlsClientCertificate = b.tlsClientCertificate;
-        this.dpop = b.dpop || b.dpopKey != null;
-        this.dpopKey = b.dpopKey;
-        this.cacheSize = b.cacheSize;
-        this.cacheKey = List.of(tokenEndpoint, layout, String.valueOf(clientId), Optional.ofNullable(clientSecret),
-                Optional.ofNullable(clientKey), Optional.ofNullable(clientAssertionFile), clientAuthMethod,
-                Optional.ofNullable(scope), Optional.ofNullable(audience), resources, extraParameters, dpop,
-                Optional.ofNullable(dpopKey));
-        this.sourceKey = List.of(cacheKey, Optional.ofNullable(issuer), Optional.ofNullable(discoveryUrl),
-                allowInsecureHttp, Optional.ofNullable(sslContext), timing.values());
+    private OAuthClientConfig(String name, SettingNames settingNames, TokenEndpoint endpoint,
+                              ClientAuthentication authentication, TokenRequestParameters requestParameters,
+                              Timing timing, ClientPolicy policy, Tls tls, DPoP dpop) {
+        this.name = name;
+        this.settingNames = settingNames;
+        this.endpoint = endpoint;
+        this.authentication = authentication;
+        this.requestParameters = requestParameters;
+        this.timing = timing;
+        this.policy = policy;
+        this.tls = tls;
+        this.dpop = dpop;
+        // what makes the token different, then how it is fetched; not the client's rules (policy), nor the TLS
+        // client certificate, which the TLS context already presents
+        this.sourceKey = List.of(endpoint.url(), endpoint.layout(), String.valueOf(authentication.clientId()),
+                authentication.secret(), authentication.key(), authentication.assertionFile(), authentication.method(),
+                requestParameters.values(), dpop.enabled(), dpop.key(), endpoint.issuer(), endpoint.discoveryUrl(),
+                endpoint.allowsInsecureHttp(), tls.context(), timing.values());
     }
 
     /** @return a builder for the client named {@value #DEFAULT_NAME} */
@@ -95,221 +67,29 @@ public final class OAuthClientConfig {
         return new Builder();
     }
 
-    /** @return the client's name: {@value #DEFAULT_NAME}, or the {@code <name>} of {@code oauth.<name>.*} keys */
+    /** @return the client's name: {@value #DEFAULT_NAME}, or the one given to {@link Builder#name(String)} */
     public String name() {
         return name;
     }
 
-    /** @return which endpoint layout the settings describe */
-    public EndpointLayout layout() {
-        return layout;
-    }
-
-    /**
-     * @return the token endpoint URL; for {@link EndpointLayout#DISCOVERY}, the metadata document that names it
-     *         (the token endpoint itself is discovered on first use)
-     */
-    public URI tokenEndpoint() {
-        return tokenEndpoint;
-    }
-
-    /** @return the issuer whose metadata names the token endpoint, when discovery is configured with one */
-    public Optional<URI> issuer() {
-        return Optional.ofNullable(issuer);
-    }
-
-    /** @return the metadata document URL, when discovery is configured with one instead of an issuer */
-    public Optional<URI> discoveryUrl() {
-        return Optional.ofNullable(discoveryUrl);
-    }
-
-    /**
-     * @param host a host a token request would go to
-     * @return whether plain http may be used there: on loopback, or with {@code allow-insecure-http}
-     */
-    public boolean permitsPlainHttpTo(String host) {
-        return allowInsecureHttp || ConfigValidator.isLoopback(host);
-    }
-
-    /** @return the client id */
-    public String clientId() {
-        return clientId;
-    }
-
-    /** @return the client secret (redacted in {@code toString()}); empty for the key-based authentication methods */
-    public Optional<Secret> clientSecret() {
-        return Optional.ofNullable(clientSecret);
-    }
-
-    /** @return the client's private key (and certificate), for the key-based authentication methods */
-    public Optional<ClientKey> clientKey() {
-        return Optional.ofNullable(clientKey);
+    /** @return where the client's token requests go */
+    public TokenEndpoint endpoint() {
+        return endpoint;
     }
 
     /** @return how the client authenticates at the token endpoint */
-    public ClientAuthMethod clientAuthMethod() {
-        return clientAuthMethod;
+    public ClientAuthentication authentication() {
+        return authentication;
     }
 
-    /** @return the {@code scope} form parameter, when set */
-    public Optional<String> scope() {
-        return Optional.ofNullable(scope);
+    /** @return what the client asks for: scope, audience, resources, extra parameters */
+    public TokenRequestParameters requestParameters() {
+        return requestParameters;
     }
 
-    /** @return the {@code audience} form parameter, when set */
-    public Optional<String> audience() {
-        return Optional.ofNullable(audience);
-    }
-
-    /** @return the RFC 8707 {@code resource} form parameters, in order */
-    public List<String> resources() {
-        return resources;
-    }
-
-    /** @return extra form parameters sent with every token request, sorted by name */
-    public Map<String, String> extraParameters() {
-        return extraParameters;
-    }
-
-    /** @return connect timeout for the token endpoint */
-    public Duration connectTimeout() {
-        return timing.connectTimeout;
-    }
-
-    /** @return how long one token request may wait for the response */
-    public Duration readTimeout() {
-        return timing.readTimeout;
-    }
-
-    /** @return the longest any caller waits for a token, retries included */
-    public Duration acquisitionTimeout() {
-        return timing.acquisitionTimeout;
-    }
-
-    /** @return how long before expiry a background refresh starts (at most half the token's lifetime) */
-    public Duration refreshBefore() {
-        return timing.refreshBefore;
-    }
-
-    /** @return the lifetime assumed when the server gives neither {@code expires_in} nor a JWT {@code exp} */
-    public Duration defaultLifetime() {
-        return timing.defaultLifetime;
-    }
-
-    /** @return how many times one acquisition tries the token endpoint on transient failures */
-    public int maxAttempts() {
-        return timing.maxAttempts;
-    }
-
-    /** @return the first delay between attempts; doubled each time, with jitter */
-    public Duration retryBackoff() {
-        return timing.retryBackoff;
-    }
-
-    /** @return after a failed token request, how long callers without a valid token get that failure at once */
-    public Duration failureCooldown() {
-        return timing.failureCooldown;
-    }
-
-    /**
-     * @return the longest {@code Retry-After} honoured: a server asking for more (a day, or a value that overflows)
-     *         is waited for this long at most
-     */
-    public Duration maxRetryAfter() {
-        return timing.maxRetryAfter;
-    }
-
-    /** @return the hosts / base URIs this client's tokens may be sent to; empty means no restriction */
-    public List<String> allowedHosts() {
-        return policy.allowedHosts();
-    }
-
-    /**
-     * @param target a request URI
-     * @return whether this client's token may be sent there ({@link #allowedHosts()})
-     */
-    public boolean allowsTarget(URI target) {
-        return policy.allows(target);
-    }
-
-    /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
-    public Optional<SSLContext> sslContext() {
-        return Optional.ofNullable(sslContext);
-    }
-
-    /**
-     * @return the certificate that {@link #sslContext()} presents to the token endpoint (mutual TLS), when known: a
-     *         server may bind tokens to it ({@code cnf.x5t#S256}), so a fleet shares tokens only among replicas that
-     *         present the same one
-     */
-    public Optional<X509Certificate> tlsClientCertificate() {
-        return Optional.ofNullable(tlsClientCertificate);
-    }
-
-    /** @return whether a 401 from the protected service makes the filter get a new token and replay the request once */
-    public boolean retryOnUnauthorized() {
-        return policy.retryOnUnauthorized();
-    }
-
-    /**
-     * @return a file holding a JWT issued to this client by someone else (a Kubernetes projected service-account
-     *         token, a SPIFFE JWT-SVID), sent as its {@code private_key_jwt} client assertion and read anew for
-     *         every token request
-     */
-    public Optional<Path> clientAssertionFile() {
-        return Optional.ofNullable(clientAssertionFile);
-    }
-
-    /**
-     * @return whether tokens are bound to a key of this client with DPoP (RFC 9449): every token request and every
-     *         request that carries a token has a proof signed with that key
-     */
-    public boolean dpop() {
-        return dpop;
-    }
-
-    /**
-     * @return the DPoP key configured for this client (its private key and the certificate that carries its public
-     *         key); empty when each token source generates its own in memory
-     */
-    public Optional<ClientKey> dpopKey() {
-        return Optional.ofNullable(dpopKey);
-    }
-
-    /** @return the number of clients whose tokens the shared cache keeps (the largest configured wins) */
-    public int cacheSize() {
-        return cacheSize;
-    }
-
-    /**
-     * The MicroProfile Config key of a setting of this client, for messages: {@code oauth.client-id} for the
-     * default client, {@code oauth.<name>.client-id} for a named one.
-     *
-     * @param setting the setting, e.g. {@code client-id}
-     * @return the key
-     */
-    public String configKey(String setting) {
-        return configKey(name, setting);
-    }
-
-    /**
-     * @param name    a client name
-     * @param setting a setting, e.g. {@code client-id}
-     * @return its MicroProfile Config key: {@code oauth.<setting>} or {@code oauth.<name>.<setting>}
-     */
-    public static String configKey(String name, String setting) {
-        return DEFAULT_NAME.equals(name) ? "oauth." + setting : "oauth." + name + "." + setting;
-    }
-
-    /**
-     * Everything that makes a token, or the way it is fetched, different: the token's own key plus the discovery
-     * settings, the TLS context and every timeout and retry setting. Configurations with equal keys share one token
-     * source (and token); the client's rules (allowed hosts, 401 replay) are not part of it.
-     *
-     * @return a value whose {@code equals} tells equivalent token sources apart, and which prints no secret
-     */
-    public Object sourceKey() {
-        return sourceKey;
+    /** @return the client's timeouts, refresh window and retry budget */
+    public Timing timing() {
+        return timing;
     }
 
     /** @return the client's rules for the filter: where its token may go, whether a 401 is replayed */
@@ -317,52 +97,53 @@ public final class OAuthClientConfig {
         return policy;
     }
 
-    @Override
-    public String toString() {
-        return "OAuthClientConfig[name=" + name + ", layout=" + layout + ", tokenEndpoint=" + tokenEndpoint
-                + ", clientId=" + clientId + (clientSecret == null ? "" : ", clientSecret=" + clientSecret)
-                + (clientKey == null ? "" : ", clientKey=" + clientKey)
-                + (clientAssertionFile == null ? "" : ", clientAssertionFile=" + clientAssertionFile)
-                + ", clientAuthMethod="
-                + clientAuthMethod + (scope == null ? "" : ", scope=" + scope)
-                + (audience == null ? "" : ", audience=" + audience)
-                + (resources.isEmpty() ? "" : ", resources=" + resources)
-                + (dpop ? ", dpop" + (dpopKey == null ? "" : "=" + dpopKey) : "")
-                + (extraParameters.isEmpty() ? "" : ", extraParameters=" + extraParameters.keySet())
-                + (policy.allowedHosts().isEmpty() ? "" : ", allowedHosts=" + policy.allowedHosts()) + "]";
+    /** @return the TLS context (and its client certificate) for the token endpoint */
+    public Tls tls() {
+        return tls;
     }
 
-    private static final class Timing {
-        final Duration connectTimeout;
-        final Duration readTimeout;
-        final Duration acquisitionTimeout;
-        final Duration refreshBefore;
-        final Duration defaultLifetime;
-        final int maxAttempts;
-        final Duration retryBackoff;
-        final Duration failureCooldown;
-        final Duration maxRetryAfter;
-
-        Timing(Builder b) {
-            this.connectTimeout = b.connectTimeout;
-            this.readTimeout = b.readTimeout;
-            this.acquisitionTimeout = b.acquisitionTimeout;
-            this.refreshBefore = b.refreshBefore;
-            this.defaultLifetime = b.defaultLifetime;
-            this.maxAttempts = b.maxAttempts;
-            this.retryBackoff = b.retryBackoff;
-            this.failureCooldown = b.failureCooldown;
-            this.maxRetryAfter = b.maxRetryAfter;
-        }
-
-        List<Object> values() {
-            return List.of(connectTimeout, readTimeout, acquisitionTimeout, refreshBefore, defaultLifetime, maxAttempts,
-                    retryBackoff, failureCooldown, maxRetryAfter);
-        }
+    /** @return whether and with which key the client's tokens are bound with DPoP */
+    public DPoP dpop() {
+        return dpop;
     }
 
     /**
-     * Builds an {@link OAuthClientConfig}; {@link #build()} validates. Not thread-safe.
+     * @return how messages name this client's settings: the builder's method names, or the keys of the source it
+     *         was read from
+     */
+    public SettingNames settingNames() {
+        return settingNames;
+    }
+
+    /**
+     * Everything that makes a token, or the way it is fetched, different: the endpoint, the credentials, the request
+     * parameters, DPoP, the TLS context and every timeout and retry setting. Configurations with equal keys share one
+     * token source (and token); the client's rules (allowed hosts, 401 replay) are not part of it.
+     *
+     * @return a value whose {@code equals} tells equivalent token sources apart, and which prints no secret
+     */
+    public Object sourceKey() {
+        return sourceKey;
+    }
+
+    @Override
+    public String toString() {
+        ClientAuthentication a = authentication;
+        TokenRequestParameters r = requestParameters;
+        return "OAuthClientConfig[name=" + name + ", layout=" + endpoint.layout() + ", tokenEndpoint=" + endpoint.url()
+                + ", clientId=" + a.clientId() + a.secret().map(s -> ", clientSecret=" + s).orElse("")
+                + a.key().map(k -> ", clientKey=" + k).orElse("")
+                + a.assertionFile().map(f -> ", clientAssertionFile=" + f).orElse("")
+                + ", clientAuthMethod=" + a.method() + r.scope().map(s -> ", scope=" + s).orElse("")
+                + r.audience().map(s -> ", audience=" + s).orElse("")
+                + (r.resources().isEmpty() ? "" : ", resources=" + r.resources())
+                + (dpop.enabled() ? ", dpop" + dpop.key().map(k -> "=" + k).orElse("") : "")
+                + (r.extraParameters().isEmpty() ? "" : ", extraParameters=" + r.extraParameters().keySet())
+                + (policy.allowedHosts().isEmpty() ? "" : ", allowedHosts=" + policy.allowedHosts()) + "]";
+    }
+
+    /**
+     * Builds an {@link OAuthClientConfig}; {@link #build()} validates each part. Not thread-safe.
      *
      * <pre>{@code
      * OAuthClientConfig mca = OAuthClientConfig.builder()
@@ -375,45 +156,20 @@ public final class OAuthClientConfig {
      */
     public static final class Builder {
         private String name = DEFAULT_NAME;
-        private URI tokenUrl;
-        private URI serverUrl;
-        private String tenantId;
-        private URI oauthServerUrl;
-        private URI issuer;
-        private URI discoveryUrl;
-        private String clientId;
-        private Secret clientSecret;
-        private ClientAuthMethod clientAuthMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
-        private ClientKey clientKey;
-        private Path clientAssertionFile;
-        private boolean authMethodSet;
-        private String scope;
-        private String audience;
-        private final List<String> resources = new ArrayList<>();
-        private final Map<String, String> extraParameters = new TreeMap<>();
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration readTimeout = Duration.ofSeconds(10);
-        private Duration acquisitionTimeout = Duration.ofSeconds(30);
-        private Duration refreshBefore = Duration.ofSeconds(60);
-        private Duration defaultLifetime = Duration.ofMinutes(5);
-        private int maxAttempts = 3;
-        private Duration retryBackoff = Duration.ofMillis(200);
-        private Duration failureCooldown = Duration.ofSeconds(2);
-        private Duration maxRetryAfter = Duration.ofMinutes(5);
-        private final List<String> allowedHosts = new ArrayList<>();
-        private boolean retryOnUnauthorized = true;
-        private boolean dpop;
-        private ClientKey dpopKey;
-        private SSLContext sslContext;
-        private X509Certificate tlsClientCertificate;
-        private int cacheSize = 100;
-        private boolean allowInsecureHttp;
+        private SettingNames settingNames = SettingNames.BUILDER;
+        private final TokenEndpoint.Draft endpoint = new TokenEndpoint.Draft();
+        private final ClientAuthentication.Draft authentication = new ClientAuthentication.Draft();
+        private final TokenRequestParameters.Draft requestParameters = new TokenRequestParameters.Draft();
+        private final Timing.Draft timing = new Timing.Draft();
+        private final ClientPolicy.Draft policy = new ClientPolicy.Draft();
+        private final Tls.Draft tls = new Tls.Draft();
+        private final DPoP.Draft dpop = new DPoP.Draft();
 
         private Builder() {
         }
 
         /**
-         * @param name the client name, used in messages and config keys; default {@value #DEFAULT_NAME}
+         * @param name the client name, used in messages; default {@value #DEFAULT_NAME}
          * @return this builder
          */
         public Builder name(String name) {
@@ -422,11 +178,24 @@ public final class OAuthClientConfig {
         }
 
         /**
+         * How messages name this client's settings. A source of configuration that is not this builder's caller
+         * gives its own names, so that a message points at the key to fix (the library's MicroProfile Config reader
+         * names {@code oauth.billing.client-id (OAUTH_BILLING_CLIENT_ID)}).
+         *
+         * @param names the names; default {@link SettingNames#BUILDER}, this builder's method names
+         * @return this builder
+         */
+        public Builder settingNames(SettingNames names) {
+            this.settingNames = Objects.requireNonNull(names, "names");
+            return this;
+        }
+
+        /**
          * @param tokenUrl any OAuth 2.0 token endpoint; wins over {@code serverUrl} and {@code oauthServerUrl}
          * @return this builder
          */
         public Builder tokenUrl(URI tokenUrl) {
-            this.tokenUrl = tokenUrl;
+            endpoint.tokenUrl = tokenUrl;
             return this;
         }
 
@@ -435,7 +204,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder serverUrl(URI serverUrl) {
-            this.serverUrl = serverUrl;
+            endpoint.serverUrl = serverUrl;
             return this;
         }
 
@@ -444,7 +213,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder tenantId(String tenantId) {
-            this.tenantId = tenantId;
+            endpoint.tenantId = tenantId;
             return this;
         }
 
@@ -453,7 +222,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder oauthServerUrl(URI oauthServerUrl) {
-            this.oauthServerUrl = oauthServerUrl;
+            endpoint.oauthServerUrl = oauthServerUrl;
             return this;
         }
 
@@ -464,7 +233,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder issuer(URI issuer) {
-            this.issuer = issuer;
+            endpoint.issuer = issuer;
             return this;
         }
 
@@ -473,7 +242,16 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder discoveryUrl(URI discoveryUrl) {
-            this.discoveryUrl = discoveryUrl;
+            endpoint.discoveryUrl = discoveryUrl;
+            return this;
+        }
+
+        /**
+         * @param allow accept a plain-{@code http} token endpoint on a non-loopback host; default false
+         * @return this builder
+         */
+        public Builder allowInsecureHttp(boolean allow) {
+            endpoint.allowInsecureHttp = allow;
             return this;
         }
 
@@ -482,7 +260,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientId(String clientId) {
-            this.clientId = clientId;
+            authentication.clientId = clientId;
             return this;
         }
 
@@ -491,7 +269,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientSecret(String clientSecret) {
-            this.clientSecret = clientSecret == null ? null : Secret.of(clientSecret);
+            authentication.secret = clientSecret == null ? null : Secret.of(clientSecret);
             return this;
         }
 
@@ -500,7 +278,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientSecret(Secret clientSecret) {
-            this.clientSecret = clientSecret;
+            authentication.secret = clientSecret;
             return this;
         }
 
@@ -511,7 +289,7 @@ public final class OAuthClientConfig {
          */
         public Builder clientSecretFile(Path file) {
             if (file != null) {
-                this.clientSecret = Secret.fromFile(file);
+                authentication.secret = Secret.fromFile(file);
             }
             return this;
         }
@@ -522,7 +300,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientKey(ClientKey key) {
-            this.clientKey = key;
+            authentication.key = key;
             return this;
         }
 
@@ -531,8 +309,8 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientAuthMethod(ClientAuthMethod method) {
-            this.clientAuthMethod = method;
-            this.authMethodSet = true;
+            authentication.method = method;
+            authentication.methodSet = true;
             return this;
         }
 
@@ -547,13 +325,8 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder clientAssertionFile(Path file) {
-            this.clientAssertionFile = file;
+            authentication.assertionFile = file;
             return this;
-        }
-
-        /** The method set, else private_key_jwt with a client assertion file, else the default. */
-        ClientAuthMethod effectiveAuthMethod() {
-            return clientAssertionFile != null && !authMethodSet ? ClientAuthMethod.PRIVATE_KEY_JWT : clientAuthMethod;
         }
 
         /**
@@ -561,7 +334,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder scope(String scope) {
-            this.scope = blankToNull(scope);
+            requestParameters.scope = blankToNull(scope);
             return this;
         }
 
@@ -570,7 +343,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder audience(String audience) {
-            this.audience = blankToNull(audience);
+            requestParameters.audience = blankToNull(audience);
             return this;
         }
 
@@ -579,7 +352,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder resource(String resource) {
-            this.resources.add(Objects.requireNonNull(resource, "resource"));
+            requestParameters.resources.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
@@ -592,7 +365,8 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder extraParameter(String name, String value) {
-            this.extraParameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            requestParameters.extraParameters.put(Objects.requireNonNull(name, "name"),
+                    Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -601,7 +375,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            timing.connectTimeout = timeout;
             return this;
         }
 
@@ -610,7 +384,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
+            timing.readTimeout = timeout;
             return this;
         }
 
@@ -619,7 +393,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder acquisitionTimeout(Duration timeout) {
-            this.acquisitionTimeout = timeout;
+            timing.acquisitionTimeout = timeout;
             return this;
         }
 
@@ -628,7 +402,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder refreshBefore(Duration refreshBefore) {
-            this.refreshBefore = refreshBefore;
+            timing.refreshBefore = refreshBefore;
             return this;
         }
 
@@ -637,7 +411,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder defaultLifetime(Duration lifetime) {
-            this.defaultLifetime = lifetime;
+            timing.defaultLifetime = lifetime;
             return this;
         }
 
@@ -646,7 +420,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder maxAttempts(int attempts) {
-            this.maxAttempts = attempts;
+            timing.maxAttempts = attempts;
             return this;
         }
 
@@ -655,7 +429,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder retryBackoff(Duration backoff) {
-            this.retryBackoff = backoff;
+            timing.retryBackoff = backoff;
             return this;
         }
 
@@ -665,7 +439,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder failureCooldown(Duration cooldown) {
-            this.failureCooldown = cooldown;
+            timing.failureCooldown = cooldown;
             return this;
         }
 
@@ -675,7 +449,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder maxRetryAfter(Duration limit) {
-            this.maxRetryAfter = limit;
+            timing.maxRetryAfter = limit;
             return this;
         }
 
@@ -686,7 +460,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder allowedHost(String target) {
-            this.allowedHosts.add(Objects.requireNonNull(target, "target").strip());
+            policy.allowedHosts.add(Objects.requireNonNull(target, "target").strip());
             return this;
         }
 
@@ -696,7 +470,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder retryOnUnauthorized(boolean retry) {
-            this.retryOnUnauthorized = retry;
+            policy.retryOnUnauthorized = retry;
             return this;
         }
 
@@ -707,7 +481,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder sslContext(SSLContext context) {
-            this.sslContext = context;
+            tls.context = context;
             return this;
         }
 
@@ -722,7 +496,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder tlsClientCertificate(X509Certificate certificate) {
-            this.tlsClientCertificate = certificate;
+            tls.clientCertificate = certificate;
             return this;
         }
 
@@ -734,7 +508,7 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder dpop(boolean dpop) {
-            this.dpop = dpop;
+            this.dpop.enabled = dpop;
             return this;
         }
 
@@ -748,61 +522,30 @@ public final class OAuthClientConfig {
          * @return this builder
          */
         public Builder dpopKey(ClientKey key) {
-            this.dpopKey = key;
+            dpop.key = key;
             return this;
         }
 
         /**
-         * @param size how many clients' tokens the shared cache keeps; default 100
-         * @return this builder
-         */
-        public Builder cacheSize(int size) {
-            this.cacheSize = size;
-            return this;
-        }
-
-        /**
-         * @param allow accept a plain-{@code http} token endpoint on a non-loopback host; default false
-         * @return this builder
-         */
-        public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
-            return this;
-        }
-
-        /**
-         * Validates the settings and builds the configuration.
+         * Validates the settings, part by part, and builds the configuration.
          *
          * @return the configuration
          * @throws TokenException with a {@code MISSING_*}, {@code INSECURE_TOKEN_URL} or {@code INVALID_SETTING}
          *                        code naming the setting to fix
          */
         public OAuthClientConfig build() {
-            ConfigValidator validator = new ConfigValidator(name);
-            validator.requireName();
-            URI endpoint = validator.tokenEndpoint(tokenUrl, issuer, discoveryUrl, serverUrl, tenantId, oauthServerUrl);
-            EndpointLayout layout = tokenUrl != null ? EndpointLayout.TOKEN_URL
-                    : issuer != null || discoveryUrl != null ? EndpointLayout.DISCOVERY
-                    : serverUrl != null ? EndpointLayout.MCA : EndpointLayout.APP_ID;
-            validator.requireSecure(endpoint, allowInsecureHttp);
-            validator.require(clientAuthMethod, ErrorCode.INVALID_SETTING, "client-auth-method",
-                    "client authentication method");
-            validator.credentials(effectiveAuthMethod(), layout, clientId, clientSecret, clientKey,
-                    clientAssertionFile, sslContext != null);
-            validator.positive(connectTimeout, "connect-timeout");
-            validator.positive(readTimeout, "read-timeout");
-            validator.positive(acquisitionTimeout, "acquisition-timeout");
-            validator.positive(defaultLifetime, "default-lifetime");
-            validator.notNegative(refreshBefore, "refresh-before");
-            validator.notNegative(retryBackoff, "retry-backoff");
-            validator.notNegative(failureCooldown, "failure-cooldown");
-            validator.notNegative(maxRetryAfter, "max-retry-after");
-            validator.allowedHosts(allowedHosts);
-            validator.atLeastOne(maxAttempts, "max-attempts");
-            validator.atLeastOne(cacheSize, "cache-size");
-            validator.extraParameters(extraParameters.keySet());
-            validator.dpopKey(dpopKey);
-            return new OAuthClientConfig(this, layout, endpoint);
+            SettingErrors errors = new SettingErrors(name, settingNames);
+            errors.requireClientName();
+            TokenEndpoint builtEndpoint = endpoint.build(errors);
+            Tls builtTls = tls.build();
+            ClientAuthentication builtAuthentication = authentication.build(builtEndpoint.layout(),
+                    builtTls.context().isPresent(), errors);
+            Timing builtTiming = timing.build(errors);
+            ClientPolicy builtPolicy = policy.build(errors);
+            TokenRequestParameters builtParameters = requestParameters.build(errors);
+            DPoP builtDpop = dpop.build(errors);
+            return new OAuthClientConfig(name, settingNames, builtEndpoint, builtAuthentication, builtParameters,
+                    builtTiming, builtPolicy, builtTls, builtDpop);
         }
 
         private static String blankToNull(String value) {

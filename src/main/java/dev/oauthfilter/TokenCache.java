@@ -28,8 +28,10 @@ public interface TokenCache extends AutoCloseable {
 
     /**
      * The cache behind {@link TokenProvider#of(OAuthClientConfig)} and the clients of MicroProfile Config: system
-     * clock, the container's managed executor (else daemon refresh threads), and a capacity that grows to the largest
-     * {@link OAuthClientConfig#cacheSize()} it has been asked with. One per class loader, so one per application.
+     * clock, the container's managed executor (else daemon refresh threads), and a capacity of 100 that grows to the
+     * largest {@code oauth.cache-size} (or {@code oauth.<name>.cache-size}) of the clients MicroProfile Config
+     * describes; a cache of one's own takes its capacity from {@link Builder#capacity(int)}. One per class loader, so
+     * one per application.
      *
      * @return the application's default cache
      */

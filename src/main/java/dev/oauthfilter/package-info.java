@@ -1,5 +1,6 @@
 /**
- * The public API of oauth-filter: describe a client with {@link dev.oauthfilter.OAuthClientConfig}, get a caching,
+ * The public API of oauth-filter: describe a client with {@link dev.oauthfilter.OAuthClientConfig} (built by its
+ * builder, held in parts: endpoint, authentication, request parameters, timing, policy, TLS, DPoP), get a caching,
  * thread-safe {@link dev.oauthfilter.TokenProvider} for it ({@code TokenProvider.of(config)}, or a
  * {@link dev.oauthfilter.TokenCache} of one's own), and let {@link dev.oauthfilter.OAuthClientFilter} put
  * {@code Authorization: Bearer <token>} on every outgoing JAX-RS or MicroProfile Rest Client request, the client's

@@ -80,7 +80,7 @@ class DPoPConfiguredKeyTest {
     void everyCacheThatHoldsTheKeyProvesWithItOnTokenRequestsAndRequests() throws Exception {
         server.respond(this::tokenEndpoint);
         OAuthClientConfig keyed = config().dpopKey(key(ecStore)).build();
-        assertThat(keyed.dpop()).as("a key implies DPoP").isTrue();
+        assertThat(keyed.dpop().enabled()).as("a key implies DPoP").isTrue();
 
         TokenProvider replicaOne = fixture.cache().provider(keyed);
         TokenProvider replicaTwo = fixture.newCache(settings -> settings).provider(keyed);
@@ -121,8 +121,7 @@ class DPoPConfiguredKeyTest {
         assertThatThrownBy(() -> config().dpopKey(key(rsaStore)).build()).isInstanceOfSatisfying(TokenException.class,
                 e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SETTING);
-                    assertThat(e.getMessage()).contains("oauth.dpop-key-store", "oauth.dpop-private-key-file",
-                            "EC P-256", "not RSA");
+                    assertThat(e.getMessage()).contains("dpopKey(...)", "EC P-256", "not RSA");
                 });
     }
 
@@ -150,6 +149,25 @@ class DPoPConfiguredKeyTest {
 
         assertThatThrownBy(() -> config().dpopKey(ClientKey.fromPem(pem, null)).build())
                 .isInstanceOfSatisfying(TokenException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("dpopKey(...) needs the certificate of its public key"));
+    }
+
+    @Test
+    void aBadKeyFromMicroProfileConfigIsRefusedNamingItsKeys() throws Exception {
+        Path pem = TestKeys.pkcs8Pem(TestKeys.ecP256(), dir.resolve("mp-dpop-no-cert.pem"));
+        Map<String, String> rsa = Map.of("oauth.token-url", server.uri("/token").toString(), "oauth.client-id",
+                CLIENT_ID, "oauth.client-secret", SECRET, "oauth.dpop-key-store", rsaStore.toString(),
+                "oauth.dpop-key-store-password", PASSWORD);
+        Map<String, String> withoutCertificate = Map.of("oauth.token-url", server.uri("/token").toString(),
+                "oauth.client-id", CLIENT_ID, "oauth.client-secret", SECRET, "oauth.dpop-private-key-file",
+                pem.toString());
+
+        assertThatThrownBy(() -> MicroProfileClientConfigs.read(TestConfigs.of(rsa), OAuthClientConfig.DEFAULT_NAME))
+                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.getMessage())
+                        .contains("oauth.dpop-key-store", "oauth.dpop-private-key-file", "EC P-256", "not RSA"));
+        assertThatThrownBy(() -> MicroProfileClientConfigs.read(TestConfigs.of(withoutCertificate),
+                OAuthClientConfig.DEFAULT_NAME)).isInstanceOfSatisfying(TokenException.class,
                         e -> assertThat(e.getMessage()).contains("oauth.dpop-certificate-file"));
     }
 
@@ -172,8 +190,8 @@ class DPoPConfiguredKeyTest {
                 "oauth.billing.client-secret", SECRET, "oauth.billing.dpop-key-store", ecStore.toString(),
                 "oauth.billing.dpop-key-store-password", PASSWORD)), "billing");
 
-        assertThat(config.dpop()).isTrue();
-        assertThat(config.dpopKey()).contains(key(ecStore));
+        assertThat(config.dpop().enabled()).isTrue();
+        assertThat(config.dpop().key()).contains(key(ecStore));
         String encodedKey = Base64.getEncoder().encodeToString(key(ecStore).privateKey().getEncoded());
         assertThat(config.toString()).contains("dpop=ClientKey[ES256").doesNotContain(encodedKey)
                 .doesNotContain(PASSWORD);

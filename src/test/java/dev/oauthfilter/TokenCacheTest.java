@@ -2,8 +2,10 @@ package dev.oauthfilter;
 
 import dev.oauthfilter.testing.FakeTokenServer;
 import dev.oauthfilter.testing.Forbidden;
+import dev.oauthfilter.internal.clients.ApplicationClients;
 import dev.oauthfilter.testing.FreshLibrary;
 import dev.oauthfilter.testing.MutableClock;
+import dev.oauthfilter.testing.TestConfigs;
 import dev.oauthfilter.testing.TokenServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,7 +14,9 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -109,7 +113,7 @@ class TokenCacheTest {
     }
 
     @Test
-    void theSharedCacheGrowsToTheLargestConfiguredCacheSize() {
+    void theSharedCacheGrowsToTheLargestCacheSizeOfTheClientsMicroProfileConfigDescribes() {
         int capacityHere = TokenCache.shared().capacity();
 
         // the shared cache is one per class loader, and it only grows: this test grows one of its own
@@ -118,22 +122,48 @@ class TokenCacheTest {
         assertThat(TokenCache.shared().capacity()).as("the shared cache of the other tests").isEqualTo(capacityHere);
     }
 
-    /** The test above, on a library loaded anew. */
+    /** The test above, on a library loaded anew, for an application whose MicroProfile Config is its own. */
     public static final class GrowTheSharedCache implements Consumer<URI> {
         @Override
         public void accept(URI tokenUrl) {
-            try {
-                int before = TokenCache.shared().capacity();
-
-                TokenProvider.of(config(tokenUrl).clientId("grow").cacheSize(before + 50).build());
-
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(new URLClassLoader(new URL[0], previous));
+            int before = TokenCache.shared().capacity();
+            Map<String, String> keys = new HashMap<>();
+            for (String client : List.of("grow", "small")) {
+                keys.put("oauth." + client + ".token-url", tokenUrl.toString());
+                keys.put("oauth." + client + ".client-id", "cache-client");
+                keys.put("oauth." + client + ".client-secret", "cache-secret");
+            }
+            keys.put("oauth.grow.cache-size", String.valueOf(before + 50));
+            keys.put("oauth.small.cache-size", String.valueOf(before + 20));
+            try (AutoCloseable config = TestConfigs.install(TestConfigs.of(keys))) {
+                ApplicationClients.byDefault().client("grow");
                 assertThat(TokenCache.shared().capacity()).isEqualTo(before + 50);
+
+                ApplicationClients.byDefault().client("small");
+                assertThat(TokenCache.shared().capacity()).as("the largest wins").isEqualTo(before + 50);
                 assertThat(TokenProvider.of(config(tokenUrl).clientId("grow").build()))
                         .isEqualTo(TokenProvider.of(config(tokenUrl).clientId("grow").build()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             } finally {
-                TokenCache.shared().close();
+                ApplicationClients.byDefault().close();
+                current.setContextClassLoader(previous);
             }
         }
+    }
+
+    @Test
+    void aBuiltConfigurationLeavesTheSharedCachesCapacityAloneTheBuilderOfACacheSetsItsOwn() {
+        int capacityHere = TokenCache.shared().capacity();
+
+        TokenProvider.of(config().clientId("no-size").build());
+
+        assertThat(TokenCache.shared().capacity()).isEqualTo(capacityHere);
+        assertThat(fixture.newCache(settings -> settings.capacity(capacityHere + 7)).capacity())
+                .isEqualTo(capacityHere + 7);
     }
 
     @Test

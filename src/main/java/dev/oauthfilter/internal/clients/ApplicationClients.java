@@ -56,7 +56,7 @@ public final class ApplicationClients implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.managed = managed;
         this.fixedConfig = fixedConfig;
-        this.cache = new BoundedTokenCache(clock, managed, 100, true, null, null, null);
+        this.cache = new BoundedTokenCache(clock, managed, 100, null, null, null);
     }
 
     /** @return the owner of this class loader's application: the one that the API's defaults use */
@@ -75,7 +75,10 @@ public final class ApplicationClients implements AutoCloseable {
         return new ApplicationClients(Clock.systemUTC(), null, Objects.requireNonNull(config, "config"));
     }
 
-    /** @return the default cache: system clock, growing to the largest {@code cache-size} asked for */
+    /**
+     * @return the default cache: system clock, capacity 100, raised to the largest {@code oauth[.<name>].cache-size}
+     *         of the clients MicroProfile Config describes
+     */
     public BoundedTokenCache cache() {
         return cache;
     }
@@ -94,8 +97,8 @@ public final class ApplicationClients implements AutoCloseable {
      */
     public BoundedTokenCache newCache(Clock clock, Executor executor, int capacity, CacheManager sharedVia,
                                       Duration storeTimeout, Duration leaseTime) {
-        return new BoundedTokenCache(clock, executor != null ? executor : managed, capacity, false, sharedVia,
-                storeTimeout, leaseTime);
+        return new BoundedTokenCache(clock, executor != null ? executor : managed, capacity, sharedVia, storeTimeout,
+                leaseTime);
     }
 
     /**

@@ -37,7 +37,6 @@ public final class BoundedTokenCache implements TokenCache {
     private final Executor configuredExecutor;
     // refresh tasks go through this, so that a pool of the cache's own can be ended by close() and made anew
     private final Executor executor = task -> executor().execute(task);
-    private final boolean growsWithConfig;
     private final Map<Object, RefreshingTokenSource> providers = new HashMap<>();
     // token exchanges (RFC 8693) by configuration: few, one per exchanging client
     private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
@@ -50,17 +49,15 @@ public final class BoundedTokenCache implements TokenCache {
      * @param clock           decides FRESH / STALE / EXPIRED
      * @param executor        runs refreshes: the application's, the container's managed one, or null for daemon
      *                        threads of the cache's own
-     * @param capacity        how many sources the cache keeps
-     * @param growsWithConfig whether a configuration's {@code cacheSize} raises the capacity (the default cache)
-     * @param sharedVia       the fleet's cache manager, or null
-     * @param storeTimeout    the longest one operation on the shared caches may take
-     * @param leaseTime       how long one member may fetch for the fleet
+     * @param capacity     how many sources the cache keeps (until {@link #raiseCapacity} raises it)
+     * @param sharedVia    the fleet's cache manager, or null
+     * @param storeTimeout the longest one operation on the shared caches may take
+     * @param leaseTime    how long one member may fetch for the fleet
      */
-    BoundedTokenCache(Clock clock, Executor executor, int capacity, boolean growsWithConfig, CacheManager sharedVia,
-                      Duration storeTimeout, Duration leaseTime) {
+    BoundedTokenCache(Clock clock, Executor executor, int capacity, CacheManager sharedVia, Duration storeTimeout,
+                      Duration leaseTime) {
         this.configuredExecutor = executor;
         this.capacity = capacity;
-        this.growsWithConfig = growsWithConfig;
         this.sources = sharedVia == null ? new TokenSources(clock, this.executor)
                 : new TokenSources(clock, this.executor, sharedVia, storeTimeout, leaseTime);
     }
@@ -69,9 +66,6 @@ public final class BoundedTokenCache implements TokenCache {
     public ConfiguredClient provider(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
         synchronized (providers) {
-            if (growsWithConfig && config.cacheSize() > capacity) {
-                capacity = config.cacheSize();
-            }
             RefreshingTokenSource provider = providers.get(config.sourceKey());
             if (provider == null) {
                 provider = sources.create(config);
@@ -99,6 +93,18 @@ public final class BoundedTokenCache implements TokenCache {
                 exchange.events(events);
                 return exchange;
             });
+        }
+    }
+
+    /**
+     * Lets the cache keep at least {@code size} token sources: how the application's default cache grows to the
+     * largest {@code cache-size} of the clients MicroProfile Config describes. Never shrinks it.
+     *
+     * @param size the capacity asked for
+     */
+    void raiseCapacity(int size) {
+        synchronized (providers) {
+            capacity = Math.max(capacity, size);
         }
     }
 

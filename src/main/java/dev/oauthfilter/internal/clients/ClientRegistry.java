@@ -124,7 +124,12 @@ final class ClientRegistry implements AutoCloseable {
 
     private ConfiguredClient tokenSource(String name) {
         OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
-        return (fleetCache != null ? fleetCache : defaultCache).provider(settings);
+        if (fleetCache != null) {
+            return fleetCache.provider(settings);
+        }
+        // the cache size is the default cache's: it keeps as many clients as the largest cache-size asks
+        MicroProfileClientConfigs.cacheSize(config, name).ifPresent(defaultCache::raiseCapacity);
+        return defaultCache.provider(settings);
     }
 
     /**
@@ -174,15 +179,16 @@ final class ClientRegistry implements AutoCloseable {
         TokenExchange exchange = null;
         if (exchanged) {
             OAuthClientConfig settings = MicroProfileClientConfigs.read(config, name);
-            if (settings.dpop()) {
-                throw s.invalid(settings.dpopKey().isPresent() ? "dpop-key-store" : "dpop", "DPoP is not available"
+            if (settings.dpop().enabled()) {
+                throw s.invalid(settings.dpop().key().isPresent() ? "dpop-key-store" : "dpop", "DPoP is not available"
                         + " for token exchange (propagate-exchange): the exchanged token would be bound to a key the"
                         + " filter does not prove");
             }
             exchange = (fleetCache != null ? fleetCache : defaultCache).exchange(settings);
         }
         return new ConfiguredClient(name, ClientPolicy.of(hosts, false),
-                new PropagatingTokenSource(name, fallbackProvider, exchange, clock),
+                new PropagatingTokenSource(name, s.keys().keyAndVariable("propagate-fallback"), fallbackProvider,
+                        exchange, clock),
                 TokenStatus.PROPAGATED);
     }
 }

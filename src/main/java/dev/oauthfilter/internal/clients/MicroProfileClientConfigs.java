@@ -36,7 +36,7 @@ public final class MicroProfileClientConfigs {
      */
     public static OAuthClientConfig read(Config config, String name) {
         Settings s = new Settings(config, name);
-        OAuthClientConfig.Builder b = OAuthClientConfig.builder().name(name);
+        OAuthClientConfig.Builder b = OAuthClientConfig.builder().name(name).settingNames(s.keys());
         s.uri("token-url").ifPresent(b::tokenUrl);
         s.uri("server-url").ifPresent(b::serverUrl);
         s.string("tenant-id").ifPresent(b::tenantId);
@@ -71,7 +71,8 @@ public final class MicroProfileClientConfigs {
                     + s.key("dpop-private-key-file") + "): remove one of them");
         }
         dpopKey.ifPresent(b::dpopKey);
-        s.integer("cache-size").ifPresent(b::cacheSize);
+        // checked with the client's other keys, though the size is the default cache's (ClientRegistry hands it on)
+        cacheSize(s);
         Optional<String> trustStore = s.string("tls.trust-store");
         Optional<String> keyStore = s.string("tls.key-store");
         boolean mutualTls = s.string("client-auth-method").map(ClientAuthMethod::fromConfigValue)
@@ -100,6 +101,28 @@ public final class MicroProfileClientConfigs {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The {@code cache-size} of a client: how many clients' tokens the application's default cache keeps. Not part of
+     * the client's configuration: the default cache grows to the largest one of the clients it serves
+     * ({@link BoundedTokenCache#raiseCapacity}).
+     *
+     * @param config the MicroProfile Config to read
+     * @param name   the client name, {@link OAuthClientConfig#DEFAULT_NAME} for the un-prefixed key
+     * @return the size, when set
+     * @throws TokenException with {@code INVALID_SETTING} naming the key when it is not a whole number of at least 1
+     */
+    static Optional<Integer> cacheSize(Config config, String name) {
+        return cacheSize(new Settings(config, name));
+    }
+
+    private static Optional<Integer> cacheSize(Settings s) {
+        Optional<Integer> size = s.integer("cache-size");
+        if (size.isPresent() && size.get() < 1) {
+            throw s.invalid("cache-size", "must be at least 1, was " + size.get());
+        }
+        return size;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.oauthfilter.internal.clients;
 
 import dev.oauthfilter.ErrorCode;
-import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
 import org.eclipse.microprofile.config.Config;
 
@@ -21,14 +20,21 @@ final class Settings {
 
     private final Config config;
     private final String name;
+    private final MicroProfileKeys keys;
 
     Settings(Config config, String name) {
         this.config = config;
         this.name = name;
+        this.keys = new MicroProfileKeys(name);
+    }
+
+    /** @return the client's vocabulary: its keys, and how messages name its settings */
+    MicroProfileKeys keys() {
+        return keys;
     }
 
     String key(String setting) {
-        return OAuthClientConfig.configKey(name, setting);
+        return keys.key(setting);
     }
 
     Optional<String> string(String setting) {

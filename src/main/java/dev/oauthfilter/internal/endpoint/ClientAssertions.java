@@ -15,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.oauthfilter.ClientKey;
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
@@ -60,7 +61,7 @@ final class ClientAssertions {
      * failure naming the file, never quoting it, when it cannot be read, is not a JWT, or has expired.
      */
     private String issuedAssertion(Path file) {
-        String where = "the client assertion file " + file + " (" + config.configKey("client-assertion-file") + ")";
+        String where = "the client assertion file " + file;
         String jwt;
         try {
             if (Files.size(file) > MAX_ASSERTION_BYTES) {
@@ -87,7 +88,8 @@ final class ClientAssertions {
     }
 
     private TokenException missing(String message) {
-        return TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name()).message(message).build();
+        return TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name())
+                .message(message + "; check " + config.settingNames().of(ClientSetting.CLIENT_ASSERTION_FILE)).build();
     }
 
     /**
@@ -95,13 +97,13 @@ final class ClientAssertions {
      * issued to the client, read from its file ({@code client-assertion-file}).
      */
     String clientAssertion(URI tokenEndpoint) {
-        if (config.clientAssertionFile().isPresent()) {
-            return issuedAssertion(config.clientAssertionFile().get());
+        if (config.authentication().assertionFile().isPresent()) {
+            return issuedAssertion(config.authentication().assertionFile().get());
         }
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(config.clientId())
-                .subject(config.clientId())
+                .issuer(config.authentication().clientId())
+                .subject(config.authentication().clientId())
                 .audience(tokenEndpoint.toString())
                 .jwtID(UUID.randomUUID().toString())
                 .issueTime(Date.from(now))
@@ -111,19 +113,19 @@ final class ClientAssertions {
         JWSSigner signer;
         String keyId = null;
         try {
-            switch (config.clientAuthMethod()) {
+            switch (config.authentication().method()) {
                 case CLIENT_SECRET_JWT:
                     algorithm = JWSAlgorithm.HS256;
                     signer = new MACSigner(ClientSecrets.reveal(config).getBytes(StandardCharsets.UTF_8));
                     break;
                 case PRIVATE_KEY_JWT:
-                    ClientKey key = config.clientKey().orElseThrow();
+                    ClientKey key = config.authentication().key().orElseThrow();
                     algorithm = JWSAlgorithm.parse(key.algorithm());
                     signer = signer(key);
                     keyId = key.keyId().orElse(null);
                     break;
                 default:
-                    throw new IllegalStateException("no client assertion for " + config.clientAuthMethod());
+                    throw new IllegalStateException("no client assertion for " + config.authentication().method());
             }
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build(),
                     claims);
@@ -136,7 +138,7 @@ final class ClientAssertions {
 
     /** {@code IMFCert <jws>}: RS256 over {@code {"timestamp": <millis>}} with the certificate chain in {@code x5c}. */
     String mcaCertificateAuthorization() {
-        ClientKey key = config.clientKey().orElseThrow();
+        ClientKey key = config.authentication().key().orElseThrow();
         try {
             List<Base64> x5c = new ArrayList<>();
             for (X509Certificate certificate : key.certificateChain()) {
@@ -159,7 +161,7 @@ final class ClientAssertions {
     private TokenException signingFailed(Exception e) {
         return TokenException.builder(ErrorCode.INVALID_SETTING).clientName(config.name())
                 .message("cannot sign the client's proof of identity (" + e.getClass().getSimpleName()
-                        + "); check the key and " + config.configKey("client-auth-method"))
+                        + "); check the key and " + config.settingNames().of(ClientSetting.CLIENT_AUTH_METHOD))
                 .build();
     }
 }

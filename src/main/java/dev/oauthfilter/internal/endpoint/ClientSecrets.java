@@ -1,5 +1,6 @@
 package dev.oauthfilter.internal.endpoint;
 
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.Secret;
@@ -16,19 +17,20 @@ final class ClientSecrets {
     }
 
     static String reveal(OAuthClientConfig config) {
-        Secret secret = config.clientSecret().orElseThrow();
-        String where = secret.file().map(file -> "the client secret file " + file + " ("
-                + config.configKey("client-secret-file") + ")").orElse(config.configKey("client-secret"));
+        Secret secret = config.authentication().secret().orElseThrow();
+        String what = secret.file().map(file -> "the client secret file " + file).orElse("the client secret");
+        String check = "; check " + config.settingNames().of(secret.file().isPresent()
+                ? ClientSetting.CLIENT_SECRET_FILE : ClientSetting.CLIENT_SECRET);
         String value;
         try {
             value = secret.reveal();
         } catch (TokenException unreadable) {
             throw TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name())
-                    .message("cannot read " + where).build();
+                    .message("cannot read " + what + check).build();
         }
         if (value.isBlank()) {
             throw TokenException.builder(ErrorCode.MISSING_SECRET).clientName(config.name())
-                    .message(where + " is blank").build();
+                    .message(what + " is blank" + check).build();
         }
         return value;
     }

@@ -1,8 +1,10 @@
 package dev.oauthfilter.internal.endpoint;
 
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.Timing;
 import dev.oauthfilter.TokenException;
 
 import java.io.IOException;
@@ -37,6 +39,7 @@ public final class TokenEndpointClient {
     private static final Logger LOG = Logger.getLogger(TokenEndpointClient.class.getName());
 
     private final OAuthClientConfig config;
+    private final Timing timing;
     private final Supplier<HttpClient> http;
     private final TokenRequestFactory requests;
     private final TokenEndpointLocator locator;
@@ -60,6 +63,7 @@ public final class TokenEndpointClient {
      */
     public TokenEndpointClient(OAuthClientConfig config, Supplier<HttpClient> http, Clock clock, DPoPProofs proofs) {
         this.config = config;
+        this.timing = config.timing();
         this.http = http;
         this.requests = new TokenRequestFactory(config, clock);
         this.locator = new TokenEndpointLocator(config, http);
@@ -140,7 +144,7 @@ public final class TokenEndpointClient {
 
     private Answer exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        Duration responseTimeout = timeout.compareTo(config.readTimeout()) < 0 ? timeout : config.readTimeout();
+        Duration responseTimeout = timeout.compareTo(timing.readTimeout()) < 0 ? timeout : timing.readTimeout();
         LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
         TokenRequestFactory.Prepared request = requests.request(endpoint, responseTimeout,
                 proof == null ? null : proof.jwt, subjectToken);
@@ -182,10 +186,11 @@ public final class TokenEndpointClient {
                     .message("the token endpoint sent a body larger than " + MAX_BODY_BYTES + " bytes").build();
         }
         if (failure instanceof HttpConnectTimeoutException) {
-            return unreachable(endpoint, "could not connect within " + config.connectTimeout().toMillis() + " ms", failure);
+            return unreachable(endpoint, "could not connect within " + timing.connectTimeout().toMillis() + " ms",
+                    failure);
         }
         if (failure instanceof HttpTimeoutException) {
-            return unreachable(endpoint, "no response within " + config.readTimeout().toMillis() + " ms", failure);
+            return unreachable(endpoint, "no response within " + timing.readTimeout().toMillis() + " ms", failure);
         }
         if (failure instanceof javax.net.ssl.SSLException) {
             return unreachable(endpoint, tlsProblem(endpoint, failure), failure);
@@ -214,11 +219,11 @@ public final class TokenEndpointClient {
             if (cause instanceof java.security.cert.CertPathValidatorException
                     || cause instanceof java.security.cert.CertPathBuilderException) {
                 return "TLS handshake failed: the server's certificate is not trusted (expired, or its CA is not"
-                        + " in the trust store); see " + config.configKey("tls.trust-store");
+                        + " in the trust store); see " + config.settingNames().of(ClientSetting.TLS_TRUST);
             }
         }
         return "TLS handshake failed (" + failure.getClass().getSimpleName() + "): check the server's certificate"
-                + " and " + config.configKey("tls.trust-store");
+                + " and " + config.settingNames().of(ClientSetting.TLS_TRUST);
     }
 
     private TokenException unreachable(URI endpoint, String what, Throwable cause) {

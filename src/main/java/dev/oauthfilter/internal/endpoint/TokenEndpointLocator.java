@@ -2,9 +2,11 @@ package dev.oauthfilter.internal.endpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.EndpointLayout;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
+import dev.oauthfilter.TokenEndpoint;
 import dev.oauthfilter.TokenException;
 
 import java.io.IOException;
@@ -32,18 +34,21 @@ final class TokenEndpointLocator {
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final OAuthClientConfig config;
+    // what was configured: a token URL, or where to discover one
+    private final TokenEndpoint configured;
     private final Supplier<HttpClient> http;
     // written by the single token request in flight, read by later ones
     private volatile URI discovered;
 
     TokenEndpointLocator(OAuthClientConfig config, Supplier<HttpClient> http) {
         this.config = config;
+        this.configured = config.endpoint();
         this.http = http;
     }
 
     URI locate(Duration timeout) {
-        if (config.layout() != EndpointLayout.DISCOVERY) {
-            return config.tokenEndpoint();
+        if (configured.layout() != EndpointLayout.DISCOVERY) {
+            return configured.url();
         }
         URI known = discovered;
         if (known == null) {
@@ -77,10 +82,10 @@ final class TokenEndpointLocator {
 
     /** The discovery URL if one was configured; else OpenID Connect's location, then RFC 8414's. */
     private List<URI> documents() {
-        if (config.discoveryUrl().isPresent()) {
-            return List.of(config.discoveryUrl().get());
+        if (configured.discoveryUrl().isPresent()) {
+            return List.of(configured.discoveryUrl().get());
         }
-        URI issuer = config.issuer().orElseThrow();
+        URI issuer = configured.issuer().orElseThrow();
         String path = issuer.getRawPath() == null ? "" : strip(issuer.getRawPath());
         String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
         return List.of(URI.create(origin + path + "/.well-known/openid-configuration"),
@@ -88,7 +93,7 @@ final class TokenEndpointLocator {
     }
 
     private HttpResponse<byte[]> fetch(URI document, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(document).timeout(min(timeout, config.readTimeout()))
+        HttpRequest request = HttpRequest.newBuilder(document).timeout(min(timeout, config.timing().readTimeout()))
                 .header("Accept", "application/json").GET().build();
         var exchange = http.get().sendAsync(request, BoundedBodySubscriber.handler(TokenEndpointClient.MAX_BODY_BYTES));
         try {
@@ -120,14 +125,15 @@ final class TokenEndpointLocator {
         }
         JsonNode issuer = metadata.get("issuer");
         // OpenID Connect Discovery §4.3 / RFC 8414 §3.3: metadata for another issuer must not be used
-        if (config.issuer().isPresent() && (issuer == null
-                || !strip(issuer.asText()).equals(strip(config.issuer().get().toString())))) {
+        if (configured.issuer().isPresent() && (issuer == null
+                || !strip(issuer.asText()).equals(strip(configured.issuer().get().toString())))) {
             throw failure("the metadata at " + document + " is for issuer '"
-                    + ServerText.clean(issuer == null ? null : issuer.asText()) + "', not " + config.issuer().get() + " (" + config.configKey("issuer") + ")", false, null);
+                    + ServerText.clean(issuer == null ? null : issuer.asText()) + "', not " + configured.issuer().get()
+                    + "; check " + config.settingNames().of(ClientSetting.ISSUER), false, null);
         }
         JsonNode endpoint = metadata.get("token_endpoint");
         JsonNode aliases = metadata.get("mtls_endpoint_aliases");
-        if (config.clientAuthMethod().mutualTls() && aliases != null && aliases.isObject()
+        if (config.authentication().method().mutualTls() && aliases != null && aliases.isObject()
                 && aliases.get("token_endpoint") != null) {
             // RFC 8705 §5: a client that authenticates with its certificate uses the mTLS alias when there is one
             endpoint = aliases.get("token_endpoint");
@@ -142,10 +148,11 @@ final class TokenEndpointLocator {
         if (uri == null || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             throw failure("the metadata at " + document + " has no usable token_endpoint", false, null);
         }
-        if (scheme.equals("http") && !config.permitsPlainHttpTo(uri.getHost())) {
+        if (scheme.equals("http") && !configured.permitsPlainHttpTo(uri.getHost())) {
             throw TokenException.builder(ErrorCode.INSECURE_TOKEN_URL).clientName(config.name())
                     .message("the discovered token endpoint " + ServerText.clean(uri) + " is plain http; set "
-                            + config.configKey("allow-insecure-http") + "=true only if that is really wanted")
+                            + config.settingNames().of(ClientSetting.ALLOW_INSECURE_HTTP)
+                            + " to true only if that is really wanted")
                     .build();
         }
         return uri;

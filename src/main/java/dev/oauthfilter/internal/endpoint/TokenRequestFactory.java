@@ -49,30 +49,31 @@ final class TokenRequestFactory {
      */
     Prepared request(URI endpoint, Duration timeout, String dpopProof, String subjectToken) {
         // read once: what is sent is what no answer may bring back (a file may be rewritten meanwhile)
-        String secret = config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
-                || config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST ? ClientSecrets.reveal(config) : null;
+        ClientAuthMethod method = config.authentication().method();
+        String secret = method == ClientAuthMethod.CLIENT_SECRET_BASIC || method == ClientAuthMethod.CLIENT_SECRET_POST
+                ? ClientSecrets.reveal(config) : null;
         StringBuilder form = new StringBuilder(form(config, subjectToken, secret));
         String authorization = null;
         String assertion = null;
-        switch (config.clientAuthMethod()) {
+        switch (method) {
             case CLIENT_SECRET_BASIC:
                 authorization = basic(config, secret);
                 break;
             case PRIVATE_KEY_JWT:
             case CLIENT_SECRET_JWT:
                 assertion = assertions.clientAssertion(endpoint);
-                append(form, "client_id", config.clientId());
+                append(form, "client_id", config.authentication().clientId());
                 append(form, "client_assertion_type", ClientAssertions.JWT_BEARER);
                 append(form, "client_assertion", assertion);
                 break;
             case MCA_CERTIFICATE:
-                append(form, "client_id", config.clientId());
+                append(form, "client_id", config.authentication().clientId());
                 authorization = assertions.mcaCertificateAuthorization();
                 break;
             case TLS_CLIENT_AUTH:
             case SELF_SIGNED_TLS_CLIENT_AUTH:
                 // the certificate in the handshake authenticates; the form only names the client (RFC 8705 §2)
-                append(form, "client_id", config.clientId());
+                append(form, "client_id", config.authentication().clientId());
                 break;
             default:
                 break;
@@ -91,15 +92,15 @@ final class TokenRequestFactory {
         // the secret also where it only signs (client_secret_jwt): a server may quote it whatever the method
         String configured = secret != null ? secret : readableSecret();
         Redaction sent = Redaction.of(configured, assertion, subjectToken, authorization);
-        if (configured != null && config.clientId() != null) {
-            sent = sent.withBasic(config.clientId(), configured);
+        if (configured != null && config.authentication().clientId() != null) {
+            sent = sent.withBasic(config.authentication().clientId(), configured);
         }
         return new Prepared(request.build(), sent);
     }
 
     /** @return the configured secret as it reads now, or null when there is none or it cannot be read */
     private String readableSecret() {
-        if (config.clientSecret().isEmpty()) {
+        if (config.authentication().secret().isEmpty()) {
             return null;
         }
         try {
@@ -110,7 +111,7 @@ final class TokenRequestFactory {
     }
 
     static String form(OAuthClientConfig config) {
-        return form(config, null, config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST
+        return form(config, null, config.authentication().method() == ClientAuthMethod.CLIENT_SECRET_POST
                 ? ClientSecrets.reveal(config) : null);
     }
 
@@ -129,14 +130,14 @@ final class TokenRequestFactory {
             append(body, "subject_token_type", ACCESS_TOKEN_TYPE);
             append(body, "requested_token_type", ACCESS_TOKEN_TYPE);
         }
-        config.scope().ifPresent(scope -> append(body, "scope", scope));
-        config.audience().ifPresent(audience -> append(body, "audience", audience));
-        config.resources().forEach(resource -> append(body, "resource", resource));
-        for (Map.Entry<String, String> extra : config.extraParameters().entrySet()) {
+        config.requestParameters().scope().ifPresent(scope -> append(body, "scope", scope));
+        config.requestParameters().audience().ifPresent(audience -> append(body, "audience", audience));
+        config.requestParameters().resources().forEach(resource -> append(body, "resource", resource));
+        for (Map.Entry<String, String> extra : config.requestParameters().extraParameters().entrySet()) {
             append(body, extra.getKey(), extra.getValue());
         }
-        if (config.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
-            append(body, "client_id", config.clientId());
+        if (config.authentication().method() == ClientAuthMethod.CLIENT_SECRET_POST) {
+            append(body, "client_id", config.authentication().clientId());
             append(body, "client_secret", secret);
         }
         return body.toString();
@@ -149,8 +150,8 @@ final class TokenRequestFactory {
     }
 
     private static String basic(OAuthClientConfig config, String revealed) {
-        boolean raw = config.layout().rawBasicCredentials();
-        String id = raw ? config.clientId() : encode(config.clientId());
+        boolean raw = config.endpoint().layout().rawBasicCredentials();
+        String id = raw ? config.authentication().clientId() : encode(config.authentication().clientId());
         String secret = raw ? revealed : encode(revealed);
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
@@ -49,12 +50,12 @@ final class TokenResponseParser {
     }
 
     private Redaction configuredSecret() {
-        if (config.clientSecret().isEmpty() || config.clientId() == null) {
+        if (config.authentication().secret().isEmpty() || config.authentication().clientId() == null) {
             return Redaction.NONE;
         }
         try {
             String secret = ClientSecrets.reveal(config);
-            return Redaction.of(secret).withBasic(config.clientId(), secret);
+            return Redaction.of(secret).withBasic(config.authentication().clientId(), secret);
         } catch (TokenException unreadable) {
             return Redaction.NONE;
         }
@@ -75,14 +76,14 @@ final class TokenResponseParser {
         }
         String type = text(json, "token_type");
         boolean dpop = type != null && type.equalsIgnoreCase("DPoP");
-        if (dpop && !config.dpop()) {
-            throw invalid("token_type is DPoP, but the client does not use DPoP (" + config.configKey("dpop") + ")",
+        if (dpop && !config.dpop().enabled()) {
+            throw invalid("token_type is DPoP, but the client does not use DPoP; check " + key(ClientSetting.DPOP),
                     status);
         }
         if (type != null && !dpop && !type.equalsIgnoreCase("bearer")) {
             throw invalid("token_type is '" + shorten(type) + "', only Bearer and DPoP are supported", status);
         }
-        if (config.dpop() && !dpop && !bearerWarned) {
+        if (config.dpop().enabled() && !dpop && !bearerWarned) {
             bearerWarned = true;
             LOG.warning(() -> "client '" + config.name() + "': the token endpoint ignores DPoP and issues Bearer"
                     + " tokens, which are sent as such");
@@ -116,7 +117,7 @@ final class TokenResponseParser {
             }
             return cap(BigDecimal.valueOf(seconds));
         }
-        return config.defaultLifetime();
+        return config.timing().defaultLifetime();
     }
 
     private static BigDecimal seconds(JsonNode node) {
@@ -165,22 +166,24 @@ final class TokenResponseParser {
         String error = oauthError == null ? (status == 401 ? "invalid_client" : "") : oauthError;
         switch (error) {
             case "invalid_client":
-                return "; check the client id and secret (" + key("client-id") + ", " + key("client-secret")
-                        + ") and the authentication method (" + key("client-auth-method") + ")";
+                return "; check the client id and secret, " + key(ClientSetting.CLIENT_ID) + " and "
+                        + key(ClientSetting.CLIENT_SECRET) + ", and the authentication method, "
+                        + key(ClientSetting.CLIENT_AUTH_METHOD);
             case "unauthorized_client":
                 // Keycloak also answers a wrong secret with unauthorized_client: name both causes
-                return "; the authorization server does not allow client '" + config.clientId()
+                return "; the authorization server does not allow client '" + config.authentication().clientId()
                         + "' the client_credentials grant, or did not accept its credentials: check its registration"
-                        + " there (Keycloak: service accounts enabled) and " + config.configKey("client-secret")
-                        + " / " + config.configKey("client-auth-method");
+                        + " there (Keycloak: service accounts enabled) and " + key(ClientSetting.CLIENT_SECRET)
+                        + " / " + key(ClientSetting.CLIENT_AUTH_METHOD);
             case "invalid_grant":
                 return "; the authorization server refused the client_credentials grant for client '"
-                        + config.clientId() + "': check its registration and " + key("client-id");
+                        + config.authentication().clientId() + "': check its registration and "
+                        + key(ClientSetting.CLIENT_ID);
             case "invalid_scope":
-                return "; check " + key("scope") + " against the scopes the client may request";
+                return "; check " + key(ClientSetting.SCOPE) + " against the scopes the client may request";
             case "invalid_request":
-                return "; check " + key("token-url") + ", " + key("client-auth-method") + " and any "
-                        + key("params.*");
+                return "; check " + key(ClientSetting.TOKEN_URL) + ", " + key(ClientSetting.CLIENT_AUTH_METHOD)
+                        + " and any " + key(ClientSetting.EXTRA_PARAMETER);
             default:
                 return "";
         }
@@ -247,8 +250,9 @@ final class TokenResponseParser {
         return ServerText.clean(text);
     }
 
-    private String key(String suffix) {
-        return config.configKey(suffix);
+    /** How the message names a setting to whoever configured the client. */
+    private String key(ClientSetting setting) {
+        return config.settingNames().of(setting);
     }
 
     private TokenException invalid(String message, int status) {

@@ -2,7 +2,6 @@ package dev.oauthfilter.internal.propagation;
 
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ErrorCode;
-import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.RequestAuthorization;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.internal.tokens.TokenExchange;
@@ -31,27 +30,32 @@ public final class PropagatingTokenSource implements TokenProvider {
     private static final String BEARER = "bearer ";
 
     private final String clientName;
+    private final String fallbackSetting;
     private final TokenProvider fallback;
     private final TokenExchange exchange;
     private final Clock clock;
 
     /**
-     * @param clientName   the client name, for messages and keys
-     * @param fallback     whose token to use when there is no incoming one, or null to fail instead
-     * @param clock        stamps the forwarded token
+     * @param clientName      the client name, for messages
+     * @param fallbackSetting how a message names the setting that turns the fallback on, e.g. its configuration key
+     * @param fallback        whose token to use when there is no incoming one, or null to fail instead
+     * @param clock           stamps the forwarded token
      */
-    public PropagatingTokenSource(String clientName, TokenProvider fallback, Clock clock) {
-        this(clientName, fallback, null, clock);
+    public PropagatingTokenSource(String clientName, String fallbackSetting, TokenProvider fallback, Clock clock) {
+        this(clientName, fallbackSetting, fallback, null, clock);
     }
 
     /**
-     * @param clientName the client name, for messages and keys
-     * @param fallback   whose token to use when there is no incoming one, or null to fail instead
-     * @param exchange   exchanges the incoming token for the one sent (RFC 8693), or null to forward it as it is
-     * @param clock      stamps the forwarded token
+     * @param clientName      the client name, for messages
+     * @param fallbackSetting how a message names the setting that turns the fallback on, e.g. its configuration key
+     * @param fallback        whose token to use when there is no incoming one, or null to fail instead
+     * @param exchange        exchanges the incoming token for the one sent (RFC 8693), or null to forward it as it is
+     * @param clock           stamps the forwarded token
      */
-    public PropagatingTokenSource(String clientName, TokenProvider fallback, TokenExchange exchange, Clock clock) {
+    public PropagatingTokenSource(String clientName, String fallbackSetting, TokenProvider fallback,
+                                  TokenExchange exchange, Clock clock) {
         this.clientName = clientName;
+        this.fallbackSetting = fallbackSetting;
         this.fallback = fallback;
         this.exchange = exchange;
         this.clock = clock;
@@ -108,7 +112,7 @@ public final class PropagatingTokenSource implements TokenProvider {
         }
         throw TokenException.builder(ErrorCode.NO_INCOMING_TOKEN).clientName(clientName)
                 .message("token propagation is on, and the incoming request has no bearer token to forward"
-                        + " (set " + key("propagate-fallback") + "=client-credentials to use the client's own)")
+                        + "; to use the client's own, set " + fallbackSetting + " to client-credentials")
                 .build();
     }
 
@@ -120,9 +124,5 @@ public final class PropagatingTokenSource implements TokenProvider {
         } catch (ParseException | RuntimeException notAJwtWithExp) {
             return null;
         }
-    }
-
-    private String key(String setting) {
-        return OAuthClientConfig.configKey(clientName, setting);
     }
 }

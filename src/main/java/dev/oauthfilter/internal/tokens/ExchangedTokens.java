@@ -146,7 +146,7 @@ public final class ExchangedTokens implements TokenExchange {
         try {
             AccessToken token = new RetryingTokenSource(config,
                     timeout -> endpoint.exchangeToken(subjectToken, timeout), () -> events)
-                    .fetch(config.acquisitionTimeout());
+                    .fetch(config.timing().acquisitionTimeout());
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);
             synchronized (entries) {
@@ -179,7 +179,7 @@ public final class ExchangedTokens implements TokenExchange {
     }
 
     private AccessToken await(Entry entry) {
-        Duration timeout = config.acquisitionTimeout();
+        Duration timeout = config.timing().acquisitionTimeout();
         try {
             return entry.token.get(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

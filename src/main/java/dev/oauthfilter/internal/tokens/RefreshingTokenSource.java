@@ -1,9 +1,11 @@
 package dev.oauthfilter.internal.tokens;
 
 import dev.oauthfilter.AccessToken;
+import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.RequestAuthorization;
+import dev.oauthfilter.Timing;
 import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenProvider;
@@ -48,6 +50,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     static final long REJECTED_TOKEN_MIN_AGE_MILLIS = 5_000;
 
     private final OAuthClientConfig config;
+    private final Timing timing;
     private final TokenSource source;
     private final SharedTokenSource shared;
     private final Clock clock;
@@ -108,10 +111,11 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
                             SharedStore store, DPoPProofs proofs) {
         this.config = config;
+        this.timing = config.timing();
         this.proofs = proofs;
         TokenSource retrying = new RetryingTokenSource(config, source, () -> events);
         // a token bound to a key this replica generated is of no use to another; one bound to a configured key is
-        boolean ownKey = proofs != null && config.dpopKey().isEmpty();
+        boolean ownKey = proofs != null && config.dpop().key().isEmpty();
         boolean canSeal = store != null && !ownKey && TokenSeal.canSeal(config);
         if (store != null && ownKey) {
             LOG.warning(() -> "client '" + config.name() + "': its tokens are not shared with the fleet: they are"
@@ -189,8 +193,8 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
         AccessToken token = token();
         if (token.isDPoP()) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(config.name())
-                    .message("the client uses DPoP (" + config.configKey(config.dpopKey().isPresent()
-                            ? "dpop-key-store" : "dpop") + "): each request needs its own"
+                    .message("the client uses DPoP, set by " + config.settingNames().of(config.dpop().key().isPresent()
+                            ? ClientSetting.DPOP_KEY : ClientSetting.DPOP) + ": each request needs its own"
                             + " proof beside the token; use authorization(method, uri), or the filter")
                     .build();
         }
@@ -276,7 +280,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
         // Whatever happens in here, the request leaves the state and is completed (finally): a request left pending
         // would make every later caller wait out its acquisition timeout, for ever.
         try {
-            RefreshPlan plan = RefreshPlan.of(source.fetch(config.acquisitionTimeout()), config.refreshBefore());
+            RefreshPlan plan = RefreshPlan.of(source.fetch(timing.acquisitionTimeout()), timing.refreshBefore());
             finish(mine, s -> new State(plan, null, 0, null, 0));
             mine.complete(plan);
         } catch (TokenException e) {
@@ -311,8 +315,8 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
      */
     private void failed(CompletableFuture<RefreshPlan> request, TokenException failure) {
         long now = clock.millis();
-        long retryAfter = Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter());
-        long cooldown = Math.max(Durations.millis(config.failureCooldown()), retryAfter);
+        long retryAfter = Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), timing.maxRetryAfter());
+        long cooldown = Math.max(Durations.millis(timing.failureCooldown()), retryAfter);
         long jitter = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
         State next = finish(request, s -> {
             if (s.plan == null || !s.plan.isUsable(now)) {
@@ -340,7 +344,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     }
 
     private AccessToken await(CompletableFuture<RefreshPlan> request) {
-        Duration timeout = config.acquisitionTimeout();
+        Duration timeout = timing.acquisitionTimeout();
         try {
             return request.get(Durations.nanos(timeout), TimeUnit.NANOSECONDS).token;
         } catch (TimeoutException e) {

@@ -46,7 +46,7 @@ final class RetryingTokenSource implements TokenSource {
                 return token;
             } catch (TokenException e) {
                 events.get().tokenRequest(config.name(), e.code(), Duration.ofNanos(System.nanoTime() - started));
-                if (!e.isRetryable() || attempt >= config.maxAttempts()) {
+                if (!e.isRetryable() || attempt >= config.timing().maxAttempts()) {
                     throw e;
                 }
                 long delay = delayNanos(attempt, e);
@@ -76,11 +76,12 @@ final class RetryingTokenSource implements TokenSource {
     }
 
     private long delayNanos(int attempt, TokenException failure) {
-        long first = Durations.nanos(config.retryBackoff());
+        long first = Durations.nanos(config.timing().retryBackoff());
         int doublings = Math.min(attempt - 1, 20);
         long base = first > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : first << doublings;
         long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        long retryAfter = Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter());
+        long retryAfter = Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO),
+                config.timing().maxRetryAfter());
         return Math.max(jittered, TimeUnit.MILLISECONDS.toNanos(retryAfter));
     }
 

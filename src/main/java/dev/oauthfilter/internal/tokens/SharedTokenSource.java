@@ -180,8 +180,8 @@ final class SharedTokenSource implements TokenSource {
             store.release(seal.entryName(), lease, this::storeFailed);
             return;
         }
-        long cooldown = Math.max(Durations.millis(config.failureCooldown()),
-                Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.maxRetryAfter()));
+        long cooldown = Math.max(Durations.millis(config.timing().failureCooldown()),
+                Durations.cappedMillis(failure.retryAfter().orElse(Duration.ZERO), config.timing().maxRetryAfter()));
         long now = clock.millis();
         store.coolDown(seal, lease, shared.get(), now, Durations.saturatedSum(now, cooldown), this::storeFailed);
     }
@@ -189,7 +189,7 @@ final class SharedTokenSource implements TokenSource {
     private TokenException cooledDown(String failure, long remainingMillis) {
         ErrorCode code = FleetFailures.code(failure);
         // a wait read from the store is capped like one a server asks for (the store capped it at the marker's life)
-        long wait = Math.min(Math.max(0, remainingMillis), Durations.millis(config.maxRetryAfter()));
+        long wait = Math.min(Math.max(0, remainingMillis), Durations.millis(config.timing().maxRetryAfter()));
         return TokenException.builder(code).clientName(config.name())
                 .message("another member of the fleet just failed to get a token (" + code.name() + "); the fleet"
                         + " waits " + wait + " ms before the next request")
@@ -205,7 +205,7 @@ final class SharedTokenSource implements TokenSource {
         AccessToken rejected = refused;
         return store.token(seal.entryName(), deadline).flatMap(seal::open).filter(token -> (rejected == null
                 || !token.value().equals(rejected.value()) && token.issuedAt().isAfter(rejected.issuedAt()))
-                && RefreshPlan.freshForEveryMember(token, config.refreshBefore(), now)).map(token -> {
+                && RefreshPlan.freshForEveryMember(token, config.timing().refreshBefore(), now)).map(token -> {
             LOG.fine(() -> "client '" + config.name() + "': adopted " + token + " from the fleet");
             return token;
         });

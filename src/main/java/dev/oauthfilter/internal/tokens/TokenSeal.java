@@ -97,8 +97,8 @@ final class TokenSeal {
      *         in a file that cannot be read at the moment, or a private key that can be exported)
      */
     static boolean canSeal(OAuthClientConfig config) {
-        return config.clientSecret().isPresent()
-                || config.clientKey().map(key -> key.privateKey().getEncoded() != null).orElse(false);
+        return config.authentication().secret().isPresent()
+                || config.authentication().key().map(key -> key.privateKey().getEncoded() != null).orElse(false);
     }
 
     /**
@@ -108,8 +108,8 @@ final class TokenSeal {
     static byte[] credential(OAuthClientConfig config) {
         byte[] credential;
         try {
-            credential = config.clientSecret().map(s -> s.reveal().getBytes(StandardCharsets.UTF_8))
-                    .orElseGet(() -> config.clientKey().map(k -> k.privateKey().getEncoded()).orElse(null));
+            credential = config.authentication().secret().map(s -> s.reveal().getBytes(StandardCharsets.UTF_8))
+                    .orElseGet(() -> config.authentication().key().map(k -> k.privateKey().getEncoded()).orElse(null));
         } catch (TokenException unreadable) {
             return null;
         }
@@ -215,29 +215,29 @@ final class TokenSeal {
     private static byte[] identity(OAuthClientConfig config) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeString(out, config.tokenEndpoint().toString());
-            writeString(out, config.layout().name());
-            writeString(out, String.valueOf(config.clientId()));
-            writeString(out, config.clientAuthMethod().name());
-            writeString(out, config.scope().orElse(""));
-            writeString(out, config.audience().orElse(""));
-            out.writeInt(config.resources().size());
-            for (String resource : config.resources()) {
+            writeString(out, config.endpoint().url().toString());
+            writeString(out, config.endpoint().layout().name());
+            writeString(out, String.valueOf(config.authentication().clientId()));
+            writeString(out, config.authentication().method().name());
+            writeString(out, config.requestParameters().scope().orElse(""));
+            writeString(out, config.requestParameters().audience().orElse(""));
+            out.writeInt(config.requestParameters().resources().size());
+            for (String resource : config.requestParameters().resources()) {
                 writeString(out, resource);
             }
-            out.writeInt(config.extraParameters().size());
-            for (Map.Entry<String, String> parameter : config.extraParameters().entrySet()) {
+            out.writeInt(config.requestParameters().extraParameters().size());
+            for (Map.Entry<String, String> parameter : config.requestParameters().extraParameters().entrySet()) {
                 writeString(out, parameter.getKey());
                 writeString(out, parameter.getValue());
             }
             // tokens bound to another DPoP key are another source's (nothing written without one: the names of
             // Bearer sources stay what they were)
-            if (config.dpopKey().isPresent()) {
-                writeString(out, "dpop-jkt:" + DPoPProofs.thumbprint(config.dpopKey().get()));
+            if (config.dpop().key().isPresent()) {
+                writeString(out, "dpop-jkt:" + DPoPProofs.thumbprint(config.dpop().key().get()));
             }
             // tokens bound to another TLS client certificate (RFC 8705 cnf.x5t#S256) are another source's too
-            if (config.tlsClientCertificate().isPresent()) {
-                writeString(out, "x5t#S256:" + thumbprint(config.tlsClientCertificate().get()));
+            if (config.tls().clientCertificate().isPresent()) {
+                writeString(out, "x5t#S256:" + thumbprint(config.tls().clientCertificate().get()));
             }
         } catch (IOException | CertificateEncodingException e) {
             throw new IllegalStateException(e);

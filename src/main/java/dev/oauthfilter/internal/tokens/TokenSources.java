@@ -54,10 +54,10 @@ public final class TokenSources implements AutoCloseable {
      */
     public RefreshingTokenSource create(OAuthClientConfig config) {
         // the tokens of the source are bound to its DPoP key: the configured one, else one of its own
-        DPoPProofs proofs = !config.dpop() ? null
-                : config.dpopKey().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
+        DPoPProofs proofs = !config.dpop().enabled() ? null
+                : config.dpop().key().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
-                httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock, proofs);
+                httpClients.forSettings(config.timing().connectTimeout(), config.tls().context()), clock, proofs);
         return new RefreshingTokenSource(config, endpoint::requestToken, clock, executor, store, proofs);
     }
 
@@ -67,7 +67,7 @@ public final class TokenSources implements AutoCloseable {
      */
     public ExchangedTokens exchange(OAuthClientConfig config) {
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
-                httpClients.forSettings(config.connectTimeout(), config.sslContext()), clock);
+                httpClients.forSettings(config.timing().connectTimeout(), config.tls().context()), clock);
         return new ExchangedTokens(config, endpoint, clock);
     }
 

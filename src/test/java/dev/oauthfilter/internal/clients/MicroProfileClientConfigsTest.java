@@ -51,28 +51,28 @@ class MicroProfileClientConfigsTest {
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
 
-        assertThat(c.tokenEndpoint()).isEqualTo(URI.create("https://as.example.com/token"));
-        assertThat(c.clientId()).isEqualTo("id-oauth.");
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo(SECRET);
-        assertThat(c.clientAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
-        assertThat(c.scope()).contains("read write");
-        assertThat(c.audience()).contains("https://api.example.com");
-        assertThat(c.resources()).containsExactly("urn:a", "urn:b");
-        assertThat(c.extraParameters()).containsExactly(Map.entry("tenant", "acme"));
-        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.readTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.acquisitionTimeout()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(c.refreshBefore()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.defaultLifetime()).isEqualTo(Duration.ofHours(1));
-        assertThat(c.maxAttempts()).isEqualTo(5);
-        assertThat(c.retryBackoff()).isEqualTo(Duration.ofMillis(50));
-        assertThat(c.cacheSize()).isEqualTo(7);
-        assertThat(c.failureCooldown()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.allowedHosts()).containsExactly("api.example.com", "https://notes.example.com/v1");
-        assertThat(c.allowsTarget(URI.create("https://notes.example.com/v1/notes"))).isTrue();
-        assertThat(c.allowsTarget(URI.create("https://notes.example.com/v2/notes"))).isFalse();
-        assertThat(c.retryOnUnauthorized()).isFalse();
-        assertThat(c.dpop()).isTrue();
+        assertThat(c.endpoint().url()).isEqualTo(URI.create("https://as.example.com/token"));
+        assertThat(c.authentication().clientId()).isEqualTo("id-oauth.");
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo(SECRET);
+        assertThat(c.authentication().method()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
+        assertThat(c.requestParameters().scope()).contains("read write");
+        assertThat(c.requestParameters().audience()).contains("https://api.example.com");
+        assertThat(c.requestParameters().resources()).containsExactly("urn:a", "urn:b");
+        assertThat(c.requestParameters().extraParameters()).containsExactly(Map.entry("tenant", "acme"));
+        assertThat(c.timing().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.timing().readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.timing().acquisitionTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.timing().refreshBefore()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.timing().defaultLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.timing().maxAttempts()).isEqualTo(5);
+        assertThat(c.timing().retryBackoff()).isEqualTo(Duration.ofMillis(50));
+        assertThat(MicroProfileClientConfigs.cacheSize(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME)).contains(7);
+        assertThat(c.timing().failureCooldown()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.policy().allowedHosts()).containsExactly("api.example.com", "https://notes.example.com/v1");
+        assertThat(c.policy().allows(URI.create("https://notes.example.com/v1/notes"))).isTrue();
+        assertThat(c.policy().allows(URI.create("https://notes.example.com/v2/notes"))).isFalse();
+        assertThat(c.policy().retryOnUnauthorized()).isFalse();
+        assertThat(c.dpop().enabled()).isTrue();
     }
 
     @Test
@@ -84,10 +84,10 @@ class MicroProfileClientConfigsTest {
         p.put("oauth.client-secret-file", file.toString());
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("first-secret");
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo("first-secret");
         java.nio.file.Files.writeString(file, "rotated-secret");
 
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("rotated-secret");
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo("rotated-secret");
         assertThat(c.toString()).doesNotContain("secret\"").doesNotContain("rotated-secret");
     }
 
@@ -125,8 +125,8 @@ class MicroProfileClientConfigsTest {
         OAuthClientConfig billing = MicroProfileClientConfigs.read(TestConfigs.of(p), "billing");
 
         assertThat(billing.name()).isEqualTo("billing");
-        assertThat(billing.clientId()).isEqualTo("id-oauth.billing.");
-        assertThat(billing.scope()).contains("invoices");
+        assertThat(billing.authentication().clientId()).isEqualTo("id-oauth.billing.");
+        assertThat(billing.requestParameters().scope()).contains("invoices");
     }
 
     @Test
@@ -139,8 +139,8 @@ class MicroProfileClientConfigsTest {
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p, env), OAuthClientConfig.DEFAULT_NAME);
         OAuthClientConfig billing = MicroProfileClientConfigs.read(TestConfigs.of(p, env), "billing");
 
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo(SECRET);
-        assertThat(billing.clientId()).isEqualTo("env-billing");
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo(SECRET);
+        assertThat(billing.authentication().clientId()).isEqualTo("env-billing");
     }
 
     @Test
@@ -153,6 +153,63 @@ class MicroProfileClientConfigsTest {
 
         assertThat(e.code()).isEqualTo("MISSING_CLIENT_ID");
         assertThat(e.getMessage()).contains("oauth.shop.client-id", "OAUTH_SHOP_CLIENT_ID");
+    }
+
+    @Test
+    void withoutAnEndpointMissingServerUrlListsEveryKeyAndTheServiceBinding() {
+        Map<String, String> p = minimal("oauth.");
+        p.remove("oauth.token-url");
+
+        TokenException e = read(p);
+
+        assertThat(e.code()).isEqualTo("MISSING_SERVER_URL");
+        assertThat(e.getMessage()).contains("oauth.token-url (OAUTH_TOKEN_URL)", "oauth.issuer", "oauth.server-url",
+                "oauth.tenant-id", "oauth.oauth-server-url", "VCAP_SERVICES").doesNotContain("(...)");
+    }
+
+    @Test
+    void theBuildChecksNameTheKeysOfTheClient() {
+        Map<String, String> mca = minimal("oauth.shop.");
+        mca.remove("oauth.shop.token-url");
+        mca.put("oauth.shop.server-url", "https://mca.example.com/imf");
+        assertThat(read(mca, "shop").getMessage()).contains("oauth.shop.tenant-id (OAUTH_SHOP_TENANT_ID)");
+
+        Map<String, String> plain = minimal("oauth.");
+        plain.put("oauth.token-url", "http://as.example.com/token");
+        assertThat(read(plain).getMessage())
+                .contains("set oauth.allow-insecure-http (OAUTH_ALLOW_INSECURE_HTTP) to true");
+
+        Map<String, String> relative = minimal("oauth.");
+        relative.put("oauth.token-url", "/relative");
+        assertThat(read(relative).getMessage()).contains("oauth.token-url (OAUTH_TOKEN_URL) must be an absolute");
+
+        Map<String, String> timeout = minimal("oauth.");
+        timeout.put("oauth.read-timeout", "0s");
+        assertThat(read(timeout).getMessage())
+                .contains("oauth.read-timeout (OAUTH_READ_TIMEOUT) must be a positive duration");
+
+        Map<String, String> attempts = minimal("oauth.");
+        attempts.put("oauth.max-attempts", "0");
+        assertThat(read(attempts).getMessage()).contains("oauth.max-attempts (OAUTH_MAX_ATTEMPTS) must be at least 1");
+
+        Map<String, String> keyless = minimal("oauth.");
+        keyless.remove("oauth.client-secret");
+        keyless.put("oauth.client-auth-method", "private_key_jwt");
+        TokenException noKey = read(keyless);
+        assertThat(noKey.code()).isEqualTo("MISSING_CLIENT_KEY");
+        assertThat(noKey.getMessage()).contains("oauth.private-key-file (OAUTH_PRIVATE_KEY_FILE)", "oauth.key-store",
+                "oauth.client-assertion-file").doesNotContain("(...)");
+    }
+
+    private static TokenException read(Map<String, String> properties) {
+        return read(properties, OAuthClientConfig.DEFAULT_NAME);
+    }
+
+    private static TokenException read(Map<String, String> properties, String name) {
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> MicroProfileClientConfigs.read(TestConfigs.of(properties), name));
+        assertThat(e).as("a TokenException").isNotNull();
+        return e;
     }
 
     @Test
@@ -172,6 +229,18 @@ class MicroProfileClientConfigsTest {
     }
 
     @Test
+    void aCacheSizeBelowOneIsAnInvalidSettingNamingTheKeyWhenTheClientIsRead() {
+        Map<String, String> p = minimal("oauth.billing.");
+        p.put("oauth.billing.cache-size", "0");
+
+        TokenException e = catchThrowableOfType(TokenException.class,
+                () -> MicroProfileClientConfigs.read(TestConfigs.of(p), "billing"));
+
+        assertThat(e.code()).isEqualTo("INVALID_SETTING");
+        assertThat(e.getMessage()).contains("oauth.billing.cache-size must be at least 1, was 0");
+    }
+
+    @Test
     void aServerUrlAndTenantIdGiveTheMcaLayout() {
         Map<String, String> p = minimal("oauth.");
         p.remove("oauth.token-url");
@@ -180,8 +249,8 @@ class MicroProfileClientConfigsTest {
 
         OAuthClientConfig c = MicroProfileClientConfigs.read(TestConfigs.of(p), OAuthClientConfig.DEFAULT_NAME);
 
-        assertThat(c.layout()).isEqualTo(EndpointLayout.MCA);
-        assertThat(c.tokenEndpoint())
+        assertThat(c.endpoint().layout()).isEqualTo(EndpointLayout.MCA);
+        assertThat(c.endpoint().url())
                 .isEqualTo(URI.create("https://mca.example.com/imf-authserver/authorization/v1/apps/t-1/token"));
     }
 }

@@ -67,7 +67,7 @@ class MutualTlsClientAuthTest {
     void theClientsCertificateAuthenticatesAndTheFormOnlyNamesTheClient() {
         OAuthClientConfig config = MicroProfileClientConfigs.read(TestConfigs.of(properties(true)),
                 OAuthClientConfig.DEFAULT_NAME);
-        assertThat(config.clientAuthMethod()).isEqualTo(ClientAuthMethod.TLS_CLIENT_AUTH);
+        assertThat(config.authentication().method()).isEqualTo(ClientAuthMethod.TLS_CLIENT_AUTH);
 
         AccessToken token = fixture.cache().provider(config).token();
 

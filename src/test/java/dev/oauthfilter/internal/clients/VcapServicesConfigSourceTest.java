@@ -49,21 +49,21 @@ class VcapServicesConfigSourceTest {
     void anMcaBindingConfiguresTheDefaultClientLikeTheSeedSdk() throws IOException {
         OAuthClientConfig c = read(Map.of(), Map.of("VCAP_SERVICES", resource("mca-services.json")));
 
-        assertThat(c.layout()).isEqualTo(EndpointLayout.MCA);
-        assertThat(c.tokenEndpoint()).isEqualTo(URI.create(
+        assertThat(c.endpoint().layout()).isEqualTo(EndpointLayout.MCA);
+        assertThat(c.endpoint().url()).isEqualTo(URI.create(
                 "https://imf-authserver.example.com/imf-authserver/authorization/v1/apps/mca-tenant-guid/token"));
-        assertThat(c.clientId()).isEqualTo("mca-client-id");
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
+        assertThat(c.authentication().clientId()).isEqualTo("mca-client-id");
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
     }
 
     @Test
     void anAppIdBindingConfiguresTheAppIdLayout() throws IOException {
         OAuthClientConfig c = read(Map.of(), Map.of("VCAP_SERVICES", resource("appid-services.json")));
 
-        assertThat(c.layout()).isEqualTo(EndpointLayout.APP_ID);
-        assertThat(c.tokenEndpoint())
+        assertThat(c.endpoint().layout()).isEqualTo(EndpointLayout.APP_ID);
+        assertThat(c.endpoint().url())
                 .isEqualTo(URI.create("https://us-south.appid.example.com/oauth/v4/appid-tenant/token"));
-        assertThat(c.clientId()).isEqualTo("appid-client-id");
+        assertThat(c.authentication().clientId()).isEqualTo("appid-client-id");
     }
 
     @Test
@@ -71,9 +71,9 @@ class VcapServicesConfigSourceTest {
         OAuthClientConfig c = read(Map.of("oauth.client-id", "explicit-id", "oauth.token-url",
                 "https://keycloak.example.com/token"), Map.of("VCAP_SERVICES", resource("mca-services.json")));
 
-        assertThat(c.clientId()).isEqualTo("explicit-id");
-        assertThat(c.layout()).isEqualTo(EndpointLayout.TOKEN_URL);
-        assertThat(c.clientSecret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
+        assertThat(c.authentication().clientId()).isEqualTo("explicit-id");
+        assertThat(c.endpoint().layout()).isEqualTo(EndpointLayout.TOKEN_URL);
+        assertThat(c.authentication().secret().orElseThrow().reveal()).isEqualTo("vcap-mca-secret-1234");
     }
 
     @Test
@@ -84,7 +84,7 @@ class VcapServicesConfigSourceTest {
 
         OAuthClientConfig c = read(Map.of(), Map.of("VCAP_SERVICES", services, "VCAP_APPLICATION", application));
 
-        assertThat(c.tokenEndpoint())
+        assertThat(c.endpoint().url())
                 .isEqualTo(URI.create("https://mca.example.com/authorization/v1/apps/app-guid-1/token"));
     }
 

@@ -139,7 +139,7 @@ class ClientAuthenticationJwtTest {
                 () -> config().clientAuthMethod(ClientAuthMethod.PRIVATE_KEY_JWT).build());
 
         assertThat(e.code()).isEqualTo("MISSING_CLIENT_KEY");
-        assertThat(e.getMessage()).contains("oauth.private-key-file");
+        assertThat(e.getMessage()).contains("clientKey(...)", "clientAssertionFile(...)");
     }
 
     @Test
@@ -181,8 +181,8 @@ class ClientAuthenticationJwtTest {
                 "oauth.client-auth-method", "mca_certificate", "oauth.key-store", store.toString(),
                 "oauth.key-store-password", "mp-store-pw")), OAuthClientConfig.DEFAULT_NAME);
 
-        assertThat(fromPem.clientKey()).hasValueSatisfying(k -> assertThat(k.keyId()).contains("kid-7"));
-        assertThat(fromStore.clientId()).isEqualTo("mp-cert-client");
+        assertThat(fromPem.authentication().key()).hasValueSatisfying(k -> assertThat(k.keyId()).contains("kid-7"));
+        assertThat(fromStore.authentication().clientId()).isEqualTo("mp-cert-client");
         String encoded = java.util.Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
         assertThat(fromPem.toString()).contains("ClientKey[RS256, kid=kid-7, key=redacted]")
                 .doesNotContain(encoded.substring(0, 40));

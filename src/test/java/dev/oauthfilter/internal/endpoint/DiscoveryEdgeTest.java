@@ -53,7 +53,8 @@ class DiscoveryEdgeTest {
     }
 
     private TokenEndpointClient client(OAuthClientConfig config) {
-        return new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()), clock);
+        return new TokenEndpointClient(config,
+                http.forSettings(config.timing().connectTimeout(), config.tls().context()), clock);
     }
 
     private TokenException failure(OAuthClientConfig config) {
@@ -120,7 +121,7 @@ class DiscoveryEdgeTest {
         TokenException e = failure(config().build());
 
         assertThat(e.code()).isEqualTo("DISCOVERY_FAILED");
-        assertThat(e.getMessage()).contains("is for issuer '', not " + issuer() + " (oauth.issuer)");
+        assertThat(e.getMessage()).contains("is for issuer '', not " + issuer() + "; check issuer(...)");
     }
 
     @Test

@@ -54,7 +54,7 @@ class DiscoveryTest {
                 r -> metadata(issuer(), issuer() + "/protocol/openid-connect/token"));
         OAuthClientConfig config = config().build();
         TokenProvider tokens = cache.provider(config);
-        assertThat(config.layout()).isEqualTo(EndpointLayout.DISCOVERY);
+        assertThat(config.endpoint().layout()).isEqualTo(EndpointLayout.DISCOVERY);
         assertThat(server.documentRequests()).as("lazy: nothing fetched before the first token").isEmpty();
 
         tokens.token();
@@ -104,7 +104,7 @@ class DiscoveryTest {
         TokenException e = catchThrowableOfType(TokenException.class, () -> cache.provider(config().build()).token());
 
         assertThat(e.code()).isEqualTo("DISCOVERY_FAILED");
-        assertThat(e.getMessage()).contains("evil.example.com").contains("oauth.issuer");
+        assertThat(e.getMessage()).contains("evil.example.com").contains("issuer(...)");
         assertThat(e.isRetryable()).isFalse();
         assertThat(server.tokenRequests()).isEmpty();
     }
@@ -153,7 +153,8 @@ class DiscoveryTest {
         cache.provider(fromDiscoveryUrl).token();
 
         assertThat(server.tokenRequests()).extracting(r -> r.path).containsExactly("/custom/token");
-        assertThat(fromIssuer.issuer()).hasValueSatisfying(i -> assertThat(i.toString()).isEqualTo(issuer()));
-        assertThat(fromIssuer.layout()).isEqualTo(EndpointLayout.DISCOVERY);
+        assertThat(fromIssuer.endpoint().issuer())
+                .hasValueSatisfying(i -> assertThat(i.toString()).isEqualTo(issuer()));
+        assertThat(fromIssuer.endpoint().layout()).isEqualTo(EndpointLayout.DISCOVERY);
     }
 }

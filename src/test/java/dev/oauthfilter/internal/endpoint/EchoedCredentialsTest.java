@@ -81,7 +81,8 @@ class EchoedCredentialsTest {
     }
 
     private TokenEndpointClient client(OAuthClientConfig config) {
-        return new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()), clock);
+        return new TokenEndpointClient(config,
+                http.forSettings(config.timing().connectTimeout(), config.tls().context()), clock);
     }
 
     @Test

@@ -42,7 +42,8 @@ class EndpointFailureEdgeTest {
     }
 
     private TokenEndpointClient client(OAuthClientConfig config) {
-        return new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()), clock);
+        return new TokenEndpointClient(config,
+                http.forSettings(config.timing().connectTimeout(), config.tls().context()), clock);
     }
 
     private OAuthClientConfig.Builder discovering() {

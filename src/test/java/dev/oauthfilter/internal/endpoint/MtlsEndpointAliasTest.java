@@ -30,7 +30,7 @@ class MtlsEndpointAliasTest {
                 .clientAuthMethod(ClientAuthMethod.TLS_CLIENT_AUTH).sslContext(SSLContext.getDefault()).build();
         TokenHttpClients http = new TokenHttpClients();
         try {
-            new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()),
+            new TokenEndpointClient(config, http.forSettings(config.timing().connectTimeout(), config.tls().context()),
                     fixture.clock()).requestToken(Duration.ofSeconds(5));
         } finally {
             http.close();

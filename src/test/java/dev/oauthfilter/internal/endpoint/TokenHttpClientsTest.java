@@ -75,7 +75,8 @@ class TokenHttpClientsTest {
         try {
             OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(server.uri("/token"))
                     .clientId("threads").clientSecret(SECRET).build();
-            new TokenEndpointClient(config, clients.forSettings(config.connectTimeout(), config.sslContext()),
+            new TokenEndpointClient(config,
+                    clients.forSettings(config.timing().connectTimeout(), config.tls().context()),
                     fixture.clock()).requestToken(Duration.ofSeconds(5));
 
             assertThat(caller.getContextClassLoader()).as("the caller's loader is given back").isSameAs(application);

@@ -64,7 +64,8 @@ class TokenResponseEdgeTest {
     }
 
     private AccessToken request(OAuthClientConfig config) {
-        return new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()), clock)
+        return new TokenEndpointClient(config,
+                http.forSettings(config.timing().connectTimeout(), config.tls().context()), clock)
                 .requestToken(Duration.ofSeconds(5));
     }
 
@@ -146,36 +147,36 @@ class TokenResponseEdgeTest {
         TokenException e = failure(Reply.of(401, null, new byte[0], Map.of()));
 
         assertThat(e.oauthError()).isEmpty();
-        assertThat(e.getMessage()).contains("answered 401; check the client id and secret (oauth.client-id, "
-                + "oauth.client-secret) and the authentication method (oauth.client-auth-method)");
+        assertThat(e.getMessage()).contains("answered 401; check the client id and secret, clientId(...) and "
+                + "clientSecret(...), and the authentication method, clientAuthMethod(...)");
     }
 
     @Test
     void theOauthErrorDecidesTheHintEvenOnA401() {
         TokenException e = failure(Reply.json(401, "{\"error\":\"invalid_scope\"}"));
 
-        assertThat(e.getMessage()).contains("answered 401; check oauth.scope against the scopes the client may request")
-                .doesNotContain("client-secret");
+        assertThat(e.getMessage()).contains("answered 401; check scope(...) against the scopes the client may request")
+                .doesNotContain("clientSecret");
     }
 
     @Test
     void anInvalidRequestPointsAtTheTokenUrlTheAuthenticationMethodAndTheExtraParameters() {
         TokenException e = failure(Reply.json(400, "{\"error\":\"invalid_request\"}"));
 
-        assertThat(e.getMessage()).contains("answered 400; check oauth.token-url, oauth.client-auth-method and any "
-                + "oauth.params.*");
+        assertThat(e.getMessage()).contains("answered 400; check tokenUrl(...), clientAuthMethod(...) and any "
+                + "extraParameter(...)");
     }
 
     @Test
     void anUnauthorizedClientAndAnInvalidGrantNameTheClient() {
         assertThat(failure(Reply.json(400, "{\"error\":\"unauthorized_client\"}")).getMessage())
                 .contains("does not allow client 'edge-client' the client_credentials grant, or did not accept its"
-                        + " credentials").contains("oauth.client-secret");
+                        + " credentials").contains("clientSecret(...)");
 
         server.respond(r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
         TokenException e = catchThrowableOfType(TokenException.class, () -> request(config().build()));
         assertThat(e.getMessage()).contains("refused the client_credentials grant for client 'edge-client'",
-                "oauth.client-id");
+                "clientId(...)");
     }
 
     @Test

@@ -116,7 +116,7 @@ class TokenResponseMatrixTest {
         assertThat(e.oauthError()).contains("invalid_client");
         assertThat(e.oauthErrorDescription()).hasValueSatisfying(d -> assertThat(d)
                 .startsWith("Client authentication failed").doesNotContain(SECRET).doesNotContain("\n"));
-        assertThat(e.getMessage()).contains("oauth.client-id", "oauth.client-secret");
+        assertThat(e.getMessage()).contains("clientId(...)", "clientSecret(...)");
         assertThat(e.isRetryable()).isFalse();
         assertThat(server.tokenRequestCount()).isEqualTo(1);
     }

@@ -124,7 +124,7 @@ class WorkloadIdentityTest {
     @Test
     void anAssertionFileGoesWithPrivateKeyJwtOnly() {
         assertThat(OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
-                .clientAssertionFile(dir.resolve("t")).build().clientAuthMethod())
+                .clientAssertionFile(dir.resolve("t")).build().authentication().method())
                 .isEqualTo(ClientAuthMethod.PRIVATE_KEY_JWT);
         assertThatThrownBy(() -> OAuthClientConfig.builder().tokenUrl(server.uri("/token")).clientId(CLIENT_ID)
                 .clientSecret("s").clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_BASIC)

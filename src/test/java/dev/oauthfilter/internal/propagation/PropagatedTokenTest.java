@@ -22,12 +22,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class PropagatedTokenTest {
 
     private static final String FALLBACK_TOKEN = "client-own-token";
+    private static final String FALLBACK_SETTING = "the-fallback-setting";
 
     private final MutableClock clock = MutableClock.atEpochSecond(1_700_000_000);
-    private final PropagatingTokenSource strict = new PropagatingTokenSource("users", null, clock);
+    private final PropagatingTokenSource strict = new PropagatingTokenSource("users", FALLBACK_SETTING, null, clock);
     private final TokenProvider ownToken = () -> new AccessToken(FALLBACK_TOKEN, "Bearer", clock.instant(),
             clock.instant().plus(Duration.ofHours(1)), null);
-    private final PropagatingTokenSource withFallback = new PropagatingTokenSource("users", ownToken, clock);
+    private final PropagatingTokenSource withFallback = new PropagatingTokenSource("users", FALLBACK_SETTING, ownToken,
+            clock);
 
     private static String jwt(String claims) {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
@@ -42,10 +44,14 @@ class PropagatedTokenTest {
     }
 
     private String refusedCode(String incoming) {
+        return refusal(incoming).code();
+    }
+
+    private TokenException refusal(String incoming) {
         AtomicReference<TokenException> refused = new AtomicReference<>();
         IncomingAuthorization.runWith(incoming,
                 () -> refused.set(catchThrowableOfType(TokenException.class, strict::token)));
-        return refused.get().code();
+        return refused.get();
     }
 
     @Test
@@ -61,6 +67,11 @@ class PropagatedTokenTest {
         assertThat(refusedCode("Basic dXNlcjpwYXNzd29yZA==")).isEqualTo("NO_INCOMING_TOKEN");
         assertThat(refusedCode("Bearer    ")).isEqualTo("NO_INCOMING_TOKEN");
         assertThat(refusedCode(null)).isEqualTo("NO_INCOMING_TOKEN");
+    }
+
+    @Test
+    void theRefusalNamesTheSettingThatTurnsTheFallbackOnAsTheConfigurationCallsIt() {
+        assertThat(refusal(null).getMessage()).contains("set " + FALLBACK_SETTING + " to client-credentials");
     }
 
     @Test

@@ -56,7 +56,8 @@ class ExchangedTokensFailureTest {
             }
         };
         ExchangedTokens exchange = new ExchangedTokens(config,
-                new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()), endpointClock),
+                new TokenEndpointClient(config,
+                        http.forSettings(config.timing().connectTimeout(), config.tls().context()), endpointClock),
                 fixture.clock());
 
         Throwable second = catchThrowable(() -> exchange.exchange("user-a-token"));
@@ -115,7 +116,8 @@ class ExchangedTokensFailureTest {
                 .build();
         int bound = 3;
         ExchangedTokens exchange = new ExchangedTokens(config,
-                new TokenEndpointClient(config, http.forSettings(config.connectTimeout(), config.sslContext()),
+                new TokenEndpointClient(config,
+                        http.forSettings(config.timing().connectTimeout(), config.tls().context()),
                         fixture.clock()), fixture.clock(), bound);
         ExecutorService callers = Executors.newCachedThreadPool();
         try {

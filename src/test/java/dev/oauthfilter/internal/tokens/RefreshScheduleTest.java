@@ -398,6 +398,6 @@ class RefreshScheduleTest {
         AccessToken token = tokens.token();
         assertThat(tokens.toString()).isEqualTo("RefreshingTokenSource[client=default, token=" + token + "]")
                 .doesNotContain(token.value());
-        assertThat(tokens.config().clientId()).isEqualTo("schedule-client");
+        assertThat(tokens.config().authentication().clientId()).isEqualTo("schedule-client");
     }
 }

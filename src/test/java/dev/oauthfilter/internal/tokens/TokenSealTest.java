@@ -106,7 +106,7 @@ class TokenSealTest {
                 "oauth.client-secret", "seal-secret-1", "oauth.tls.key-store", store.toString(),
                 "oauth.tls.key-store-password", "client-pw")), "default");
 
-        assertThat(config.tlsClientCertificate()).contains(certificate(store));
+        assertThat(config.tls().clientCertificate()).contains(certificate(store));
         assertThat(seal(config).entryName()).isNotEqualTo(seal(base().build()).entryName());
     }
 
