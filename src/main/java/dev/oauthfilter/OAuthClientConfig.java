@@ -40,7 +40,7 @@ public final class OAuthClientConfig {
     private final ClientPolicy policy;
     private final Tls tls;
     private final DPoP dpop;
-    private final List<Object> sourceKey;
+    private final SourceKey sourceKey;
 
     private OAuthClientConfig(String name, SettingNames settingNames, TokenEndpoint endpoint,
                               ClientAuthentication authentication, TokenRequestParameters requestParameters,
@@ -56,10 +56,10 @@ public final class OAuthClientConfig {
         this.dpop = dpop;
         // what makes the token different, then how it is fetched; not the client's rules (policy), nor the TLS
         // client certificate, which the TLS context already presents
-        this.sourceKey = List.of(endpoint.url(), endpoint.layout(), String.valueOf(authentication.clientId()),
+        this.sourceKey = new SourceKey(List.of(endpoint.url(), endpoint.layout(), String.valueOf(authentication.clientId()),
                 authentication.secret(), authentication.key(), authentication.assertionFile(), authentication.method(),
                 requestParameters.values(), dpop.enabled(), dpop.key(), endpoint.issuer(), endpoint.discoveryUrl(),
-                endpoint.allowsInsecureHttp(), tls.context(), timing.values());
+                endpoint.allowsInsecureHttp(), tls.context(), timing.values()));
     }
 
     /** @return a builder for the client named {@value #DEFAULT_NAME} */
@@ -120,10 +120,34 @@ public final class OAuthClientConfig {
      * parameters, DPoP, the TLS context and every timeout and retry setting. Configurations with equal keys share one
      * token source (and token); the client's rules (allowed hosts, 401 replay) are not part of it.
      *
-     * @return a value whose {@code equals} tells equivalent token sources apart, and which prints no secret
+     * @return a value whose {@code equals} tells equivalent token sources apart, and which prints nothing it holds
      */
     public Object sourceKey() {
         return sourceKey;
+    }
+
+    /** Equal for equivalent token sources; prints nothing of what it holds (secrets, extra parameter values). */
+    private static final class SourceKey {
+        private final List<Object> parts;
+
+        SourceKey(List<Object> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SourceKey && ((SourceKey) other).parts.equals(parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return parts.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "SourceKey[...]";
+        }
     }
 
     @Override

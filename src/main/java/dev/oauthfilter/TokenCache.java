@@ -55,7 +55,9 @@ public interface TokenCache extends AutoCloseable {
 
     /**
      * Reports what happens to the tokens of this cache's providers (present and future) to {@code events}: how
-     * the library's MicroProfile Metrics binding gets its figures. A listener that throws is logged and ignored.
+     * the library's MicroProfile Metrics binding gets its figures. A listener that throws is logged and ignored. The
+     * listener of the application's default cache ({@link #shared()}) hears every cache of the application's clients,
+     * the fleet-wide one of {@code oauth.shared-cache.*} too.
      *
      * @param events the listener
      */

@@ -168,4 +168,18 @@ class OAuthClientConfigTest {
         assertThat(token.toString()).doesNotContain("secret-token").contains(token.fingerprint());
         assertThat(token.authorizationHeader()).isEqualTo("Bearer eyJ.secret-token.value");
     }
+
+    @Test
+    void theSourceKeyPrintsNoSecretAndNoExtraParameterValue() {
+        OAuthClientConfig config = OAuthClientConfig.builder().tokenUrl(URI.create("https://idp.example.com/token"))
+                .clientId("key-client").clientSecret("key-secret")
+                .extraParameter("api_key", "extra-parameter-value-42").build();
+
+        assertThat(config.toString()).doesNotContain("extra-parameter-value-42");
+        assertThat(String.valueOf(config.sourceKey())).doesNotContain("key-secret")
+                .doesNotContain("extra-parameter-value-42");
+        assertThat(config.sourceKey()).isEqualTo(OAuthClientConfig.builder()
+                .tokenUrl(URI.create("https://idp.example.com/token")).clientId("key-client").clientSecret("key-secret")
+                .extraParameter("api_key", "extra-parameter-value-42").build().sourceKey());
+    }
 }

@@ -11,8 +11,10 @@ import javax.naming.NamingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,13 +38,13 @@ public final class ApplicationClients implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApplicationClients.class.getName());
 
     private static final class Default {
-        static final ApplicationClients INSTANCE = new ApplicationClients(Clock.systemUTC(), managedExecutor(), null);
+        static final ApplicationClients INSTANCE = new ApplicationClients(Clock.systemUTC(), new ManagedExecutor(), null);
     }
 
     private final Clock clock;
     // the container's managed executor (refresh tasks then run with the application's context and stop with it), or
     // null: a cache then runs daemon threads of its own
-    private final Executor managed;
+    private final Supplier<Executor> managed;
     private final BoundedTokenCache cache;
     // the MicroProfile Config the clients come from; null: the application's, ConfigProvider.getConfig()
     private final org.eclipse.microprofile.config.Config fixedConfig;
@@ -52,11 +54,12 @@ public final class ApplicationClients implements AutoCloseable {
     private ClientRegistry registry;
     private Object registryConfig;
 
-    private ApplicationClients(Clock clock, Executor managed, org.eclipse.microprofile.config.Config fixedConfig) {
+    private ApplicationClients(Clock clock, Supplier<Executor> managed,
+                               org.eclipse.microprofile.config.Config fixedConfig) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.managed = managed;
         this.fixedConfig = fixedConfig;
-        this.cache = new BoundedTokenCache(clock, managed, 100, null, null, null);
+        this.cache = new BoundedTokenCache(clock, null, managed, this, 100, null, null, null);
     }
 
     /** @return the owner of this class loader's application: the one that the API's defaults use */
@@ -72,7 +75,7 @@ public final class ApplicationClients implements AutoCloseable {
      * @return a new owner
      */
     public static ApplicationClients of(org.eclipse.microprofile.config.Config config) {
-        return new ApplicationClients(Clock.systemUTC(), null, Objects.requireNonNull(config, "config"));
+        return new ApplicationClients(Clock.systemUTC(), () -> null, Objects.requireNonNull(config, "config"));
     }
 
     /**
@@ -97,7 +100,7 @@ public final class ApplicationClients implements AutoCloseable {
      */
     public BoundedTokenCache newCache(Clock clock, Executor executor, int capacity, CacheManager sharedVia,
                                       Duration storeTimeout, Duration leaseTime) {
-        return new BoundedTokenCache(clock, executor != null ? executor : managed, capacity, sharedVia, storeTimeout,
+        return new BoundedTokenCache(clock, executor, managed, null, capacity, sharedVia, storeTimeout,
                 leaseTime);
     }
 
@@ -160,7 +163,7 @@ public final class ApplicationClients implements AutoCloseable {
             events = safe;
             current = registry;
         }
-        cache.events(safe);
+        cache.listen(safe);
         if (current != null) {
             current.events(safe);
         }
@@ -190,18 +193,39 @@ public final class ApplicationClients implements AutoCloseable {
 
     /**
      * In a Jakarta EE container with Concurrency enabled, its default {@code ManagedExecutorService}: refresh tasks
-     * then run with the application's context and stop with it.
+     * then run with the application's context and stop with it. Looked up when the first refresh needs an executor
+     * (on a thread of the application, which has its naming context: not when the owner is made, which may be in a
+     * CDI observer or on a health-check thread without it), then kept, found or not.
      */
-    private static Executor managedExecutor() {
-        try {
-            Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
-            if (managed instanceof Executor) {
-                LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
-                return (Executor) managed;
+    private static final class ManagedExecutor implements Supplier<Executor> {
+        private volatile Optional<Executor> found;
+
+        @Override
+        public Executor get() {
+            Optional<Executor> known = found;
+            if (known == null) {
+                synchronized (this) {
+                    known = found;
+                    if (known == null) {
+                        known = lookUp();
+                        found = known;
+                    }
+                }
             }
-        } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
-            LOG.log(Level.FINEST, "no managed executor: {0}", notInAContainer.getClass().getName());
+            return known.orElse(null);
         }
-        return null;
+
+        private static Optional<Executor> lookUp() {
+            try {
+                Object managed = new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
+                if (managed instanceof Executor) {
+                    LOG.fine("refreshing tokens on the container's DefaultManagedExecutorService");
+                    return Optional.of((Executor) managed);
+                }
+            } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
+                LOG.log(Level.FINEST, "no managed executor: {0}", notInAContainer.getClass().getName());
+            }
+            return Optional.empty();
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -35,6 +36,11 @@ public final class BoundedTokenCache implements TokenCache {
     private static final Logger LOG = Logger.getLogger(BoundedTokenCache.class.getName());
 
     private final Executor configuredExecutor;
+    // the container's managed executor, looked up when the first refresh needs one (on a thread of the application,
+    // with its naming context), or null
+    private final Supplier<Executor> containers;
+    // the owner whose listener this cache's listener is (the application's default cache), or null
+    private final ApplicationClients owner;
     // refresh tasks go through this, so that a pool of the cache's own can be ended by close() and made anew
     private final Executor executor = task -> executor().execute(task);
     private final Map<Object, RefreshingTokenSource> providers = new HashMap<>();
@@ -47,16 +53,21 @@ public final class BoundedTokenCache implements TokenCache {
 
     /**
      * @param clock           decides FRESH / STALE / EXPIRED
-     * @param executor        runs refreshes: the application's, the container's managed one, or null for daemon
-     *                        threads of the cache's own
+     * @param executor     runs refreshes: the application's, or null for the container's, else daemon threads of
+     *                     the cache's own
+     * @param containers   the container's managed executor, or null when there is none
+     * @param owner        the application's clients when this is their default cache (its listener is theirs), else
+     *                     null
      * @param capacity     how many sources the cache keeps (until {@link #raiseCapacity} raises it)
      * @param sharedVia    the fleet's cache manager, or null
      * @param storeTimeout the longest one operation on the shared caches may take
      * @param leaseTime    how long one member may fetch for the fleet
      */
-    BoundedTokenCache(Clock clock, Executor executor, int capacity, CacheManager sharedVia, Duration storeTimeout,
-                      Duration leaseTime) {
+    BoundedTokenCache(Clock clock, Executor executor, Supplier<Executor> containers, ApplicationClients owner,
+                      int capacity, CacheManager sharedVia, Duration storeTimeout, Duration leaseTime) {
         this.configuredExecutor = executor;
+        this.containers = containers;
+        this.owner = owner;
         this.capacity = capacity;
         this.sources = sharedVia == null ? new TokenSources(clock, this.executor)
                 : new TokenSources(clock, this.executor, sharedVia, storeTimeout, leaseTime);
@@ -111,6 +122,16 @@ public final class BoundedTokenCache implements TokenCache {
     @Override
     public void events(TokenEvents listener) {
         Objects.requireNonNull(listener, "events");
+        if (owner != null) {
+            // the application's default cache: its listener hears every cache of the application (a fleet-wide one too)
+            owner.events(listener);
+        } else {
+            listen(listener);
+        }
+    }
+
+    /** Reports this cache's events to {@code listener}, and tells it at once of the sources there are. */
+    void listen(TokenEvents listener) {
         TokenEvents safe = listener instanceof SafeTokenEvents ? listener : new SafeTokenEvents(listener);
         synchronized (providers) {
             this.events = safe;
@@ -149,6 +170,11 @@ public final class BoundedTokenCache implements TokenCache {
     private Executor executor() {
         if (configuredExecutor != null) {
             return configuredExecutor;
+        }
+        Executor container = containers.get();
+        if (container != null) {
+            // the container's: it stops with the application, and is never shut down by the library
+            return container;
         }
         synchronized (providers) {
             if (ownExecutor == null) {
