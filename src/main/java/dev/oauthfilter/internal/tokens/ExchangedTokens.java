@@ -56,7 +56,7 @@ public final class ExchangedTokens implements TokenExchange {
      * @param endpoint its token endpoint
      * @param clock    decides whether a cached token may still be used
      */
-    public ExchangedTokens(OAuthClientConfig config, TokenEndpointClient endpoint, Clock clock) {
+    ExchangedTokens(OAuthClientConfig config, TokenEndpointClient endpoint, Clock clock) {
         this(config, endpoint, clock, MAX_ENTRIES);
     }
 

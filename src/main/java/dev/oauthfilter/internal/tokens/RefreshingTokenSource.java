@@ -100,7 +100,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
      * @param clock    decides FRESH / STALE / EXPIRED
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
-    public RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
+    RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
         this(config, source, clock, executor, null, null);
     }
 

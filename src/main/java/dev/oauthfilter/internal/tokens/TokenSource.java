@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /** Obtains a new token, once: the token endpoint seen from the cache. */
 @FunctionalInterface
-public interface TokenSource {
+interface TokenSource {
 
     /**
      * @param timeout the longest the call may take
