@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. */
+/** A clock that stands still until moved by hand: time passes for a token only when a test or benchmark says so. */
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;

@@ -3,6 +3,7 @@ package dev.oauthfilter.architecture;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -35,8 +36,17 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * cdi, health, metrics (bindings)     → API, clients
  * </pre>
  */
-@AnalyzeClasses(packages = "dev.oauthfilter", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.oauthfilter",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NotTestFixtures.class})
 class ArchitectureTest {
+
+    /** test-fixtures/ (package {@code dev.oauthfilter.testing}, as classes or as a jar) is not the library. */
+    static final class NotTestFixtures implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("test-fixtures");
+        }
+    }
 
     private static final String API = "dev.oauthfilter";
     private static final String ENDPOINT = "dev.oauthfilter.internal.endpoint";
