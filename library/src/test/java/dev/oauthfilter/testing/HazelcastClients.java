@@ -1,6 +1,5 @@
 package dev.oauthfilter.testing;
 
-import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.cache.HazelcastClientCachingProvider;
 import com.hazelcast.client.config.ClientConfig;
@@ -9,11 +8,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.spi.CachingProvider;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Replicas that are Hazelcast clients of a separate Hazelcast cluster, the common deployment: each replica a client
@@ -23,14 +18,10 @@ import java.util.List;
  */
 public final class HazelcastClients implements JCacheFleet, AfterEachCallback, AfterAllCallback {
 
-    private static final int MAX_CLIENTS = 8;
-
     private final HazelcastCluster cluster;
     private final int clusterMembers;
     private final boolean ownsCluster;
-    private final List<HazelcastInstance> clients = new ArrayList<>();
-    private final List<CachingProvider> providers = new ArrayList<>();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final HazelcastReplicas clients = new HazelcastReplicas("clients");
 
     /** @param basePort the port of the cluster's first member (see {@link HazelcastCluster#HazelcastCluster(int)}) */
     public HazelcastClients(int basePort) {
@@ -63,15 +54,13 @@ public final class HazelcastClients implements JCacheFleet, AfterEachCallback, A
         while (clients.size() <= index) {
             start();
         }
-        return managers.get(index);
+        return clients.manager(index);
     }
 
     /** Starts one more client, connected once this returns (and the cluster, when this is the first). */
     @Override
     public synchronized CacheManager start() {
-        if (clients.size() >= MAX_CLIENTS) {
-            throw new IllegalStateException("at most " + MAX_CLIENTS + " clients");
-        }
+        clients.requireRoom();
         cluster.manager(clusterMembers - 1);
         ClientConfig config = new ClientConfig();
         config.setClusterName(cluster.clusterName());
@@ -85,36 +74,19 @@ public final class HazelcastClients implements JCacheFleet, AfterEachCallback, A
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000)
                 .setInitialBackoffMillis(100).setMaxBackoffMillis(500);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
-        clients.add(client);
-        // as in a replica of its own: its own client caching provider with the default URI and class loader, which
-        // Hazelcast makes part of every cache's cluster-wide name
-        CachingProvider provider = new HazelcastClientCachingProvider();
-        providers.add(provider);
-        CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
-                HazelcastCachingProvider.propertiesByInstanceItself(client));
-        managers.add(manager);
-        return manager;
+        // as in a replica of its own: its own client caching provider
+        return clients.add(client, new HazelcastClientCachingProvider());
     }
 
     /** Ends client {@code index} at once, as a crashed replica (its cache manager then fails every call). */
     @Override
     public synchronized void kill(int index) {
-        clients.get(index).getLifecycleService().terminate();
+        clients.kill(index);
     }
 
     @Override
     public synchronized void afterEach(ExtensionContext context) {
-        for (int i = 0; i < clients.size(); i++) {
-            if (clients.get(i).getLifecycleService().isRunning()) {
-                for (String name : List.of("oauth-filter-tokens", "oauth-filter-leases")) {
-                    Cache<String, String> cache = cache(i, name);
-                    if (cache != null) {
-                        cache.clear();
-                    }
-                }
-                return;
-            }
-        }
+        clients.clearCaches(this);
     }
 
     @Override
@@ -125,15 +97,7 @@ public final class HazelcastClients implements JCacheFleet, AfterEachCallback, A
     /** Ends every client, then the cluster if it is this fleet's own. */
     @Override
     public synchronized void close() {
-        for (CachingProvider provider : providers) {
-            provider.close();
-        }
-        for (HazelcastInstance client : clients) {
-            client.getLifecycleService().terminate();
-        }
-        providers.clear();
-        managers.clear();
-        clients.clear();
+        clients.close();
         if (ownsCluster) {
             cluster.close();
         }

@@ -1,6 +1,5 @@
 package dev.oauthfilter.testing;
 
-import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.cache.HazelcastMemberCachingProvider;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.spi.CachingProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,13 +24,9 @@ import java.util.function.Consumer;
  */
 public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, AfterAllCallback {
 
-    private static final int MAX_MEMBERS = 8;
-
     // not "oauth-filter-...": the test fixture takes threads of that name for the library's
     private final String clusterName = "fleet-test-" + UUID.randomUUID();
-    private final List<HazelcastInstance> members = new ArrayList<>();
-    private final List<CacheManager> managers = new ArrayList<>();
-    private final List<CachingProvider> providers = new ArrayList<>();
+    private final HazelcastReplicas members = new HazelcastReplicas("members");
     private final int basePort;
     private final Consumer<Config> settings;
 
@@ -57,16 +50,14 @@ public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, A
         while (members.size() <= index) {
             start();
         }
-        return managers.get(index);
+        return members.manager(index);
     }
 
     /** Starts one more member; the cluster has it once this returns. */
     @Override
     public synchronized CacheManager start() {
+        members.requireRoom();
         int index = members.size();
-        if (index >= MAX_MEMBERS) {
-            throw new IllegalStateException("at most " + MAX_MEMBERS + " members");
-        }
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName(clusterName + "-" + index);
@@ -86,32 +77,25 @@ public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, A
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
-        for (int port = basePort; port < basePort + MAX_MEMBERS; port++) {
+        for (int port = basePort; port < basePort + HazelcastReplicas.MAX_REPLICAS; port++) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + port);
         }
         settings.accept(config);
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-        members.add(member);
-        // as in a replica of its own: its own (member-side) caching provider and the default URI and class loader,
-        // which Hazelcast makes part of every cache's cluster-wide name
-        CachingProvider provider = new HazelcastMemberCachingProvider();
-        providers.add(provider);
-        CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
-                HazelcastCachingProvider.propertiesByInstanceItself(member));
-        managers.add(manager);
-        return manager;
+        // as in a replica of its own: its own (member-side) caching provider
+        return members.add(member, new HazelcastMemberCachingProvider());
     }
 
     /** Kills member {@code index} at once, as a crashed process (its cache manager then fails every call). */
     @Override
     public synchronized void kill(int index) {
-        members.get(index).getLifecycleService().terminate();
+        members.kill(index);
     }
 
     /** @return the Hazelcast instance name of member {@code index}, starting members up to it */
     public synchronized String instanceName(int index) {
         manager(index);
-        return members.get(index).getName();
+        return members.instance(index).getName();
     }
 
     /** @return the cluster's name, which its clients give to join it */
@@ -135,22 +119,12 @@ public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, A
 
     /** @return how many members the cluster has now, as member {@code index} sees it */
     public int size(int index) {
-        return members.get(index).getCluster().getMembers().size();
+        return members.instance(index).getCluster().getMembers().size();
     }
 
     @Override
     public synchronized void afterEach(ExtensionContext context) {
-        for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).getLifecycleService().isRunning()) {
-                for (String name : List.of("oauth-filter-tokens", "oauth-filter-leases")) {
-                    Cache<String, String> cache = cache(i, name);
-                    if (cache != null) {
-                        cache.clear();
-                    }
-                }
-                return;
-            }
-        }
+        members.clearCaches(this);
     }
 
     @Override
@@ -161,14 +135,6 @@ public final class HazelcastCluster implements JCacheFleet, AfterEachCallback, A
     /** Ends every member. */
     @Override
     public synchronized void close() {
-        for (CachingProvider provider : providers) {
-            provider.close();
-        }
-        for (HazelcastInstance member : members) {
-            member.getLifecycleService().terminate();
-        }
-        members.clear();
-        managers.clear();
-        providers.clear();
+        members.close();
     }
 }
