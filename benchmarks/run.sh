@@ -4,7 +4,6 @@
 # Writes the tables to benchmarks/target/benchmarks.md; docs/BENCHMARKS.md holds one run of them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-mvn -B -q -f "$here/../pom.xml" install -DskipTests
-mvn -B -q -f "$here/pom.xml" package
+mvn -B -q -f "$here/../pom.xml" -pl benchmarks -am -DskipTests package
 cd "$here"
 exec java -jar target/benchmarks.jar

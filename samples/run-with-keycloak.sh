@@ -71,5 +71,4 @@ export OAUTH_REPORTS_SCOPE=
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$issuer/protocol/openid-connect/certs"
 export MP_JWT_VERIFY_ISSUER="$issuer"
 
-mvn -q -B install -DskipTests
-mvn -B -f samples/pom.xml package liberty:run
+mvn -B -pl samples -am -DskipTests package liberty:run

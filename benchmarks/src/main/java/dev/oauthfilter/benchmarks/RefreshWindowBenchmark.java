@@ -3,6 +3,7 @@ package dev.oauthfilter.benchmarks;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.fixtures.MutableClock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,7 @@ public class RefreshWindowBenchmark {
 
     @Setup(Level.Iteration)
     public void newProviderWithAToken() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.now());
         tokens = TokenCache.builder().clock(clock).executor(refreshThreads).build().provider(OAuthClientConfig.builder()
                 .tokenUrl(stub.uri("/token")).clientId("bench").clientSecret("bench-secret").build());
         tokens.token();

@@ -3,6 +3,7 @@ package dev.oauthfilter.benchmarks;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
+import dev.oauthfilter.fixtures.MutableClock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,7 +55,7 @@ public class StampedeBenchmark {
 
     @Setup(Level.Iteration)
     public void expiredToken() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.now());
         if (implementation.equals("oauth-filter")) {
             TokenProvider tokens = TokenCache.builder().clock(clock).build().provider(OAuthClientConfig.builder()
                     .tokenUrl(stub.uri("/token")).clientId("bench").clientSecret("bench-secret").build());

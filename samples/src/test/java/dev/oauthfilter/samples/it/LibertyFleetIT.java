@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hazelcast and the JCache API in its {@code WEB-INF/lib}), the other this test's JVM (a {@link TokenCache} shared
  * through a Hazelcast member of the same configuration). Many calls from both make one token request at the sample's
  * authorization server. The same again with Hazelcast and the JCache API in a Liberty {@code <library>} instead of the
- * WAR, configured by {@code liberty-server/fleet-library.xml} as the README documents it.
+ * WAR, configured by {@code src/main/liberty/config/fleet-library.xml} as the README documents it.
  */
 @ExtendWith(ArquillianExtension.class)
 class LibertyFleetIT {

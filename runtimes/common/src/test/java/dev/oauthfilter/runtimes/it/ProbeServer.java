@@ -1,5 +1,6 @@
 package dev.oauthfilter.runtimes.it;
 
+import dev.oauthfilter.fixtures.ServerProcess;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -137,11 +138,15 @@ final class ProbeServer implements BeforeAllCallback {
             }
             ServerRuntime.Ports ports = freePorts();
             String ordersSecret = "orders-" + UUID.randomUUID().toString().replace("-", "");
-            ServerProcess process = ServerProcess.start(runtime.command(home, javaHome, war, work, ports),
-                    Map.of("JAVA_HOME", javaHome.toString(), "OAUTH_ORDERS_CLIENT_SECRET", ordersSecret,
-                            "PROBE_ORDERS_ACCEPTED_SECRET", ordersSecret),
-                    work, URI.create("http://localhost:" + ports.http() + CONTEXT + "/target/received/ready"),
-                    runtime::deploymentFailed, timeout);
+            ServerProcess process = ServerProcess.launch(runtime.displayName(),
+                            runtime.command(home, javaHome, war, work, ports)).in(work)
+                    .withoutInherited("OAUTH_", "PROBE_")
+                    .environment(Map.of("JAVA_HOME", javaHome.toString(), "OAUTH_ORDERS_CLIENT_SECRET", ordersSecret,
+                            "PROBE_ORDERS_ACCEPTED_SECRET", ordersSecret))
+                    .readyWhen(URI.create("http://localhost:" + ports.http() + CONTEXT + "/target/received/ready"))
+                    .failedWhen(runtime::deploymentFailed, "the application could not be deployed")
+                    .within(timeout, "-Dprobe.start.timeout=<s>")
+                    .start();
             System.out.printf("%s ready (probe deployed) at http://localhost:%d in %.1f s, on %s%n",
                     runtime.displayName(), ports.http(), process.startup().toMillis() / 1000.0, javaHome);
             return new Started(runtime, ports, ordersSecret, process);
