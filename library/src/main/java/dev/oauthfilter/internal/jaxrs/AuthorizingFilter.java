@@ -2,7 +2,6 @@ package dev.oauthfilter.internal.jaxrs;
 
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientPolicy;
-import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthFilterDelegate;
 import dev.oauthfilter.RequestAuthorization;
 import dev.oauthfilter.TokenException;
@@ -14,28 +13,24 @@ import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
  * What {@link dev.oauthfilter.OAuthClientFilter} does: puts the client's token (and DPoP proof) on a request where
- * the client's policy allows it, and after the response, deals with a DPoP nonce challenge, a 401 (one replay with a
- * new token) and redirects (followed here, hop by hop, so that the token never reaches another origin).
+ * the client's policy allows it and remembers what it sent; after the response, one loop asks {@link FollowUp} what
+ * comes next (a retry with a DPoP nonce, one replay with a new token after a 401, a redirect hop: followed here, so
+ * that the token never reaches another origin), sends it through {@link RequestResender}, and hands the caller the
+ * last answer.
  */
 public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
 
-
-    // One property per request, for the response filter: a Sent when the request carries the client's token, else
-    // FOLLOW when the application wants redirects followed (absent otherwise: nothing to do).
+    // One property per request, for the response filter: a Sent when the request carries the client's token or the
+    // application wants redirects followed (absent otherwise: nothing to do).
     private static final String STATE = "dev.oauthfilter.state";
-    private static final Object FOLLOW = new Object();
-    private static final Set<Integer> REDIRECTS_STATUS = Set.of(301, 302, 303, 307, 308);
-    private static final int MAX_REDIRECTS = 5;
 
     private static final Logger LOG = Logger.getLogger(AuthorizingFilter.class.getName());
 
@@ -68,7 +63,7 @@ public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
         if (sent != null) {
             request.setProperty(STATE, sent);
         } else if (follow) {
-            request.setProperty(STATE, FOLLOW);
+            request.setProperty(STATE, Sent.NO_TOKEN_FOLLOWING);
         }
     }
 
@@ -132,237 +127,97 @@ public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
         }
     }
 
-    /** What the request filter did, for the response filter. */
-    private static final class Sent {
-        final AccessToken token;
-        final TokenProvider provider;
-        final ClientPolicy policy;
-        final boolean followRedirects;
-        // the server nonce the request's DPoP proof carried, or null
-        final String dpopNonce;
-
-        Sent(AccessToken token, TokenProvider provider, ClientPolicy policy, boolean followRedirects,
-             String dpopNonce) {
-            this.token = token;
-            this.provider = provider;
-            this.policy = policy;
-            this.followRedirects = followRedirects;
-            this.dpopNonce = dpopNonce;
-        }
-    }
-
+    /**
+     * Sends what {@link FollowUp#decide} asks for, one request at a time, until it is done: each answer replaces the
+     * previous one, which is closed; the caller gets the last. When a request cannot be sent (no token, no
+     * connection), the caller gets the original answer, or the 401 that a failed replay was to replace.
+     */
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) {
-        Object state = request.getProperty(STATE);
-        if (state == null) {
+        if (!(request.getProperty(STATE) instanceof Sent sent)) {
             return;
         }
-        Sent sent = state instanceof Sent ? (Sent) state : null;
-        boolean follow = sent != null ? sent.followRedirects : state == FOLLOW;
         int status = response.getStatus();
+        if (!FollowUp.mayFollowUp(sent, status)) {
+            // the common answer (a 200 to a Bearer request): nothing to decide, nothing allocated
+            return;
+        }
+        FollowUp.Request facts = FollowUp.Request.of(request);
+        FollowUp.Progress progress = FollowUp.Progress.START;
+        Credentials credentials = null;
+        // the answer to the last request sent here (open, owned here), or null while the caller's is the current one
+        RequestResender.Answer current = null;
         try {
-            if (sent != null && sent.token.isDPoP() && askedForNonce(request, response, sent)) {
-                return;
-            }
-            if (status == 401 && sent != null && sent.token.isDPoP()
-                    && dpopChallengeSays(response, "invalid_dpop_proof")) {
-                // the proof was refused, not the token: dropping it would cost this replica, and with a fleet cache
-                // every replica, a token request per refusal while the same proof problem remains
-                LOG.fine(() -> "the service at " + request.getUri().getHost() + " refused the DPoP proof"
-                        + " (invalid_dpop_proof): the token is kept and the 401 returned");
-                return;
-            }
-            if (status == 401 && sent != null) {
-                replayAfterUnauthorized(request, response, sent, null);
-            } else if (follow && REDIRECTS_STATUS.contains(status)) {
-                RequestResender.Answer answer = followRedirects(request, status,
-                        response.getHeaderString(HttpHeaders.LOCATION), null, sent,
-                        credentials(sent, sentAuthorization(request)));
-                if (answer != null && answer.status() == 401 && answer.authorized() && sent != null) {
-                    // the client's token, refused after a same-origin redirect: as if the first answer was the 401
-                    replayAfterUnauthorized(request, response, sent, answer);
-                } else if (answer != null) {
-                    answer.replace(response);
+            FollowUp.Step next = FollowUp.decide(sent, facts, FollowUp.Reply.of(response), progress);
+            while (next.kind() != FollowUp.Kind.DONE) {
+                credentials = credentials != null ? credentials : new Credentials(sent, request);
+                RequestResender.Answer answer;
+                try {
+                    answer = RequestResender.send(request, next.target(), next.method(), next.withEntity(),
+                            next.sameOrigin(), credentials.headers(next));
+                } catch (RuntimeException e) {
+                    if (current != null && next.fallsBackToCurrent()) {
+                        current.replace(response);
+                        current = null;
+                    }
+                    throw e;
                 }
+                if (current != null) {
+                    current.close();
+                }
+                current = answer;
+                progress = progress.after(next);
+                next = FollowUp.decide(sent, facts, current, progress);
+            }
+            if (current != null) {
+                current.replace(response);
+                current = null;
             }
         } catch (TokenException | ProcessingException e) {
             // the caller gets the original answer, as it would have without the filter
             LOG.fine(() -> "could not send " + request.getMethod() + " " + request.getUri().getHost() + " again ("
                     + describe(e) + "); returning the original " + status);
+        } finally {
+            if (current != null) {
+                current.close();
+            }
         }
     }
 
     /**
-     * Remembers the nonce a service sent with its answer (RFC 9449 §9); for a 401 that asks for a nonce, sends the
-     * request once more with a proof that carries it, unless the refused proof already did. Such a refusal never
-     * drops the token.
-     *
-     * @return whether the answer was such a refusal (dealt with here)
+     * The {@code Authorization} (and DPoP proof) of each request sent again: the client's token with a new proof made
+     * for each request's method and target when it is DPoP-bound; a new authorization for a whole request sent again;
+     * else, for a hop, what the last whole request carried (the Bearer token or the application's own header as the
+     * request left, or the replay's new token).
      */
-    private boolean askedForNonce(ClientRequestContext request, ClientResponseContext response, Sent sent) {
-        String nonce = response.getHeaderString(RequestAuthorization.DPOP + "-Nonce");
-        if (nonce != null) {
-            sent.provider.dpopNonce(request.getUri(), nonce);
-        }
-        if (response.getStatus() != 401 || !dpopChallengeSays(response, "use_dpop_nonce")) {
-            return false;
-        }
-        if (nonce != null && !nonce.equals(sent.dpopNonce)) {
-            resendWithNonce(request, response, sent);
-        }
-        return true;
-    }
+    private static final class Credentials {
+        private final Sent sent;
+        private final ClientRequestContext request;
+        private Map<String, String> carried;
 
-    /** Whether a 401 says {@code error="<error>"} ({@code use_dpop_nonce}, {@code invalid_dpop_proof}). */
-    private static boolean dpopChallengeSays(ClientResponseContext response, String error) {
-        List<String> challenges = response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE);
-        if (challenges == null) {
-            return false;
+        Credentials(Sent sent, ClientRequestContext request) {
+            this.sent = sent;
+            this.request = request;
         }
-        String wanted = "error=\"" + error + "\"";
-        for (String challenge : challenges) {
-            // the error is DPoP's own, whichever challenge of the header carries it
-            if (challenge.replace(" ", "").contains(wanted)) {
-                return true;
+
+        Map<String, String> headers(FollowUp.Step step) {
+            if (!step.authorized()) {
+                return null;
             }
-        }
-        return false;
-    }
-
-    /** Sends the request once more with a proof that carries the service's new nonce (same token). */
-    private void resendWithNonce(ClientRequestContext request, ClientResponseContext response, Sent sent) {
-        if (!RequestResender.entityReplayable(request)) {
-            return;
-        }
-        LOG.fine(() -> "the service at " + request.getUri().getHost() + " asks for a DPoP nonce: sending "
-                + request.getMethod() + " again with it");
-        RequestResender.Answer answer = RequestResender.send(request, request.getUri(), request.getMethod(), true,
-                true, sent.provider.authorization(request.getMethod(), request.getUri()).headers());
-        if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
-            answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
-                    credentials(sent, null));
-        }
-        answer.replace(response);
-    }
-
-    /**
-     * The credentials a request sent again carries, made for its method and target: for a DPoP-bound token of the
-     * client, its token with a new proof for each request; else the given headers as they are (the Bearer token or
-     * the application's own {@code Authorization} that the request carried, or the replay's new token).
-     */
-    private static Credentials credentials(Sent sent, Map<String, String> headers) {
-        if (sent != null && sent.token.isDPoP()) {
-            TokenProvider provider = sent.provider;
-            return (method, target) -> provider.authorization(method, target).headers();
-        }
-        return headers == null ? null : (method, target) -> headers;
-    }
-
-    /** The {@code Authorization} header the request left with, if any. */
-    private static Map<String, String> sentAuthorization(ClientRequestContext request) {
-        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        return authorization == null ? null : Map.of(HttpHeaders.AUTHORIZATION, authorization);
-    }
-
-    /** The headers that authorise one request sent again. */
-    @FunctionalInterface
-    private interface Credentials {
-        Map<String, String> headers(String method, URI target);
-    }
-
-    /**
-     * Drops the refused token and replays the request once with a new one, when that is possible and safe.
-     *
-     * @param refused the 401 a followed redirect ended with, which the caller gets if there is no replay; null when
-     *                the response itself is the 401
-     */
-    private void replayAfterUnauthorized(ClientRequestContext request, ClientResponseContext response, Sent sent,
-                                         RequestResender.Answer refused) {
-        TokenProvider provider = sent.provider;
-        boolean newTokenPossible = provider.invalidate(sent.token);
-        if (!newTokenPossible || !sent.policy.retryOnUnauthorized() || !RequestResender.isReplayable(request)) {
-            if (refused != null) {
-                refused.replace(response);
-            }
-            return;
-        }
-        LOG.fine(() -> "401 from " + request.getUri().getHost() + ": replaying " + request.getMethod()
-                + " once with a new token");
-        RequestResender.Answer answer;
-        Map<String, String> authorization;
-        try {
-            authorization = provider.authorization(request.getMethod(), request.getUri()).headers();
-            // exactly one replay: it goes through a client without this filter, and a second 401 goes to the caller
-            answer = RequestResender.send(request, request.getUri(), request.getMethod(), true, true, authorization);
-        } catch (RuntimeException e) {
-            // no new token or no replay: the caller gets the 401 it would have had
-            if (refused != null) {
-                refused.replace(response);
-            }
-            throw e;
-        }
-        if (refused != null) {
-            refused.close();
-        }
-        if (sent.followRedirects && REDIRECTS_STATUS.contains(answer.status())) {
-            answer = followRedirects(request, answer.status(), answer.header(HttpHeaders.LOCATION), answer, sent,
-                    credentials(sent, authorization));
-        }
-        answer.replace(response);
-    }
-
-    /**
-     * Follows redirects hop by hop, from the original response ({@code first} null) or from an answer
-     * ({@code status} and {@code location} are those of the one to start from). The
-     * {@code Authorization} header (the client's token or the application's own) goes along only while every hop
-     * stays on the original request's origin, and for the client's token only to targets it allows; once a hop leaves
-     * the origin, no later hop carries it.
-     *
-     * @return the last answer (open), {@code first} when no hop could be made from it, or null when no hop could be
-     *         made from the original response (no usable target, or an entity that cannot be sent again: the caller
-     *         then gets the redirect)
-     */
-    private static RequestResender.Answer followRedirects(ClientRequestContext request, int status, String location,
-                                                          RequestResender.Answer first, Sent sent,
-                                                          Credentials authorization) {
-        URI origin = request.getUri();
-        URI current = origin;
-        String method = request.getMethod();
-        boolean withEntity = request.hasEntity();
-        boolean leftOrigin = false;
-        RequestResender.Answer answer = first;
-        for (int hop = 0; hop < MAX_REDIRECTS && REDIRECTS_STATUS.contains(status); hop++) {
-            URI target = RequestResender.redirectTarget(current, location);
-            boolean keepMethod = status == 307 || status == 308;
-            if (target == null || keepMethod && withEntity && !RequestResender.entityReplayable(request)) {
-                LOG.fine(() -> "not following a redirect of " + request.getMethod() + " " + origin.getHost()
-                        + ": no usable Location, or an entity that cannot be sent again");
-                break;
-            }
-            if (!keepMethod) {
-                method = "HEAD".equalsIgnoreCase(method) ? method : "GET";
-                withEntity = false;
-            }
-            leftOrigin |= !ClientPolicy.sameOrigin(origin, target);
-            boolean carry = !leftOrigin && authorization != null && (sent == null || sent.policy.allows(target));
-            int redirect = status;
-            LOG.fine(() -> "following " + redirect + " to " + target.getHost()
-                    + (carry ? " with the token" : " without the token"));
-            RequestResender.Answer next;
-            try {
-                next = RequestResender.send(request, target, method, withEntity, !leftOrigin,
-                        carry ? authorization.headers(method, target) : null);
-            } finally {
-                if (answer != null) {
-                    answer.close();
+            boolean hop = step.kind() == FollowUp.Kind.REDIRECT;
+            if (!hop || sent.isDPoP()) {
+                Map<String, String> made = sent.provider.authorization(step.method(), step.target()).headers();
+                if (!hop) {
+                    carried = made;
                 }
+                return made;
             }
-            answer = next;
-            status = answer.status();
-            location = answer.header(HttpHeaders.LOCATION);
-            current = target;
+            if (carried == null) {
+                String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+                carried = authorization == null ? null : Map.of(HttpHeaders.AUTHORIZATION, authorization);
+            }
+            return carried;
         }
-        return answer;
     }
 
     private static String describe(RuntimeException e) {

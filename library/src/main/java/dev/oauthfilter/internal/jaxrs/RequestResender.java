@@ -12,9 +12,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Feature;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.MessageBodyWriter;
@@ -27,7 +25,6 @@ import javax.net.ssl.SSLContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -35,48 +32,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Sends a request again (a 401 replay, a redirect hop) from inside a response filter and puts the answer in place
- * of the old one, on every JAX-RS implementation.
+ * Sends a request again (a step of {@link FollowUp}: a nonce retry, a 401 replay, a redirect hop) from inside a
+ * response filter and puts the answer in place of the old one, on every JAX-RS implementation.
  *
  * <p>The request goes through a new client of the same implementation (see {@code newClient}): re-sending through
  * the original client does not work on RESTEasy's MicroProfile Rest Client (its own request filters need the proxy's
  * invoker, which a request built by hand lacks). The headers sent are the original request's as they left, after
  * every request filter ran. The new client follows no redirect; the final answer's body is streamed to the caller and
- * the client closed with it.
+ * the client closed with it. Which properties and providers each implementation's new client gets again is asked of
+ * {@link JaxrsRuntime}.
  */
 final class RequestResender {
 
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     // a DPoP proof is made for one request: a request sent again gets its own or none
     private static final Set<String> NEVER_COPIED = Set.of("authorization", "dpop", "content-length", "host");
     // credentials of another kind that must not follow a request to another origin either
-    private static final int MAX_DISCARDED_BYTES = 64 * 1024;
     private static final Set<String> SAME_ORIGIN_ONLY = Set.of("cookie", "proxy-authorization");
-    // connection settings that JAX-RS implementations keep as properties (Jersey's, Liberty's, RESTEasy's)
-    private static final List<String> COPIED_PROPERTIES = List.of("jersey.config.client.", "com.ibm.ws.jaxrs.client.",
-            "resteasy.", "dev.resteasy.client.");
+    private static final int MAX_DISCARDED_BYTES = 64 * 1024;
     private static final List<Class<?>> JAXRS_CONTRACTS = List.of(MessageBodyWriter.class, MessageBodyReader.class,
             WriterInterceptor.class, ReaderInterceptor.class, ClientRequestFilter.class, ContextResolver.class,
             ParamConverterProvider.class, Feature.class);
 
     private RequestResender() {
-    }
-
-    /**
-     * @param request a request that was sent
-     * @return whether sending it again is safe: an idempotent method, and an entity that can be written again
-     */
-    static boolean isReplayable(ClientRequestContext request) {
-        return IDEMPOTENT.contains(request.getMethod().toUpperCase(Locale.ROOT)) && entityReplayable(request);
-    }
-
-    /**
-     * @param request a request that was sent
-     * @return whether its entity, if any, can be written a second time (not a stream, reader or streaming output)
-     */
-    static boolean entityReplayable(ClientRequestContext request) {
-        Object entity = request.hasEntity() ? request.getEntity() : null;
-        return !(entity instanceof InputStream || entity instanceof Reader || entity instanceof StreamingOutput);
     }
 
     /**
@@ -86,7 +63,8 @@ final class RequestResender {
      * @param uri           where to send it
      * @param method        the method
      * @param withEntity    whether to send the original entity (and its {@code Content-*} headers) again
-     * @param sameOrigin    whether {@code uri} is of the original request's origin (cookies go only there)
+     * @param sameOrigin    whether every request so far, {@code uri} included, stayed on the original request's origin
+     *                      (cookies go only there)
      * @param credentials   the {@code Authorization} header to send (and a {@code DPoP} proof made for this method and
      *                      URI), by header name; null for none
      * @return the answer, open: {@link Answer#replace} hands its body on, {@link Answer#close} discards it
@@ -110,7 +88,7 @@ final class RequestResender {
             Response answer = withEntity && request.hasEntity()
                     ? builder.method(method, Entity.entity(request.getEntity(), request.getMediaType()))
                     : builder.method(method);
-            return new Answer(client, answer, credentials != null);
+            return new Answer(client, answer);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -137,11 +115,11 @@ final class RequestResender {
         }
         Configuration configuration = request.getConfiguration();
         for (Map.Entry<String, Object> property : configuration.getProperties().entrySet()) {
-            if (property.getValue() != null && COPIED_PROPERTIES.stream().anyMatch(property.getKey()::startsWith)) {
+            if (property.getValue() != null && JaxrsRuntime.isConnectionProperty(property.getKey())) {
                 builder.property(property.getKey(), property.getValue());
             }
         }
-        builder.property(RedirectControl.JERSEY_FOLLOW_REDIRECTS, Boolean.FALSE);
+        JaxrsRuntime.connectorFollowsNoRedirects(builder);
         for (Object provider : configuration.getInstances()) {
             Class<?>[] contracts = applicationContracts(provider.getClass());
             if (contracts.length > 0) {
@@ -164,57 +142,38 @@ final class RequestResender {
      * replaces the original in the caller's chain).
      */
     private static Class<?>[] applicationContracts(Class<?> type) {
-        String name = type.getName();
-        if (OAuthClientFilter.class.isAssignableFrom(type) || name.startsWith("org.jboss.resteasy.")
-                || name.startsWith("org.glassfish.jersey.") || name.startsWith("io.openliberty.")
-                || name.startsWith("com.ibm.ws.")) {
+        if (OAuthClientFilter.class.isAssignableFrom(type) || JaxrsRuntime.isRuntimeProvider(type)) {
             return new Class<?>[0];
         }
         return JAXRS_CONTRACTS.stream().filter(contract -> contract.isAssignableFrom(type)).toArray(Class<?>[]::new);
     }
 
     /**
-     * @param base     the URI the redirect answered
-     * @param location its {@code Location} header
-     * @return the absolute redirect target, or null when there is none or it is not a URI
+     * The answer of a request sent again, as {@link FollowUp} reads it: open until {@link #replace} hands its body on
+     * or {@link #close}.
      */
-    static URI redirectTarget(URI base, String location) {
-        if (location == null || location.isBlank()) {
-            return null;
-        }
-        try {
-            URI target = base.resolve(location.strip());
-            return target.getScheme() != null && target.getHost() != null ? target : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** The answer of a request sent again: open until {@link #replace} hands its body on or {@link #close}. */
-    static final class Answer implements AutoCloseable {
+    static final class Answer implements FollowUp.Reply, AutoCloseable {
         private final Client client;
         private final Response response;
-        private final boolean authorized;
 
-        Answer(Client client, Response response, boolean authorized) {
+        Answer(Client client, Response response) {
             this.client = client;
             this.response = response;
-            this.authorized = authorized;
         }
 
-        /** @return whether the request that got this answer carried an {@code Authorization} header */
-        boolean authorized() {
-            return authorized;
-        }
-
-        /** @return the HTTP status */
-        int status() {
+        @Override
+        public int status() {
             return response.getStatus();
         }
 
-        /** @return the first value of a header, or null */
-        String header(String name) {
+        @Override
+        public String header(String name) {
             return response.getHeaderString(name);
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return response.getStringHeaders().get(name);
         }
 
         /**

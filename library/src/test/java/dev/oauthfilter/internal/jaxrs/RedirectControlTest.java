@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedirectControlTest {
 
-    private static final String JERSEY_FOLLOW = RedirectControl.JERSEY_FOLLOW_REDIRECTS;
+    private static final String JERSEY_FOLLOW = JaxrsRuntime.JERSEY_FOLLOW_REDIRECTS;
 
     @RegisterExtension
     final LogCapture logs = LogCapture.forbidding(List::of);
