@@ -67,6 +67,29 @@ public final class OAuthClientConfig {
         return new Builder();
     }
 
+    /**
+     * The client a MicroProfile Config of the caller's own describes, read as the library reads the application's
+     * ({@code oauth.*} for {@value #DEFAULT_NAME}, {@code oauth.<name>.*} for a named client; its messages name those
+     * keys and their environment variables). The clients of the application's own Config need no such call: the
+     * filter, {@code @Inject TokenProvider} and the readiness check read them. This is for a Config made of chosen
+     * sources, e.g. only the {@code VCAP_SERVICES} binding:
+     *
+     * <pre>{@code
+     * Config vcapOnly = ConfigProviderResolver.instance().getBuilder().addDiscoveredSources().build();
+     * TokenProvider tokens = TokenProvider.of(OAuthClientConfig.fromMicroProfileConfig(vcapOnly, "default"));
+     * }</pre>
+     *
+     * @param config a MicroProfile Config
+     * @param name   {@value #DEFAULT_NAME} or a client name
+     * @return the client's configuration
+     * @throws TokenException when its settings are missing or bad
+     */
+    public static OAuthClientConfig fromMicroProfileConfig(org.eclipse.microprofile.config.Config config,
+                                                           String name) {
+        return OAuthFilterDelegate.instance().readConfig(Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(name, "name"));
+    }
+
     /** @return the client's name: {@value #DEFAULT_NAME}, or the one given to {@link Builder#name(String)} */
     public String name() {
         return name;

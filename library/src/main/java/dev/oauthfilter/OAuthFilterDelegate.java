@@ -54,6 +54,13 @@ public abstract class OAuthFilterDelegate {
      */
     protected abstract Filter newFilter(TokenProvider tokens);
 
+    /**
+     * @param config a MicroProfile Config
+     * @param name   a client name
+     * @return the client that {@code config} describes under that name
+     */
+    protected abstract OAuthClientConfig readConfig(org.eclipse.microprofile.config.Config config, String name);
+
     /** What {@link OAuthClientFilter} hands each request and each response to. */
     public interface Filter extends ClientRequestFilter, ClientResponseFilter {
     }

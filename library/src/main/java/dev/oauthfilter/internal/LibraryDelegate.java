@@ -1,9 +1,11 @@
 package dev.oauthfilter.internal;
 
+import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.OAuthFilterDelegate;
 import dev.oauthfilter.TokenCache;
 import dev.oauthfilter.TokenProvider;
 import dev.oauthfilter.internal.clients.ApplicationClients;
+import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import dev.oauthfilter.internal.jaxrs.AuthorizingFilter;
 
 import javax.cache.CacheManager;
@@ -27,6 +29,11 @@ public final class LibraryDelegate extends OAuthFilterDelegate {
     protected TokenCache newCache(Clock clock, Executor executor, int capacity, CacheManager sharedVia,
                                   Duration storeTimeout, Duration leaseTime) {
         return ApplicationClients.byDefault().newCache(clock, executor, capacity, sharedVia, storeTimeout, leaseTime);
+    }
+
+    @Override
+    protected OAuthClientConfig readConfig(org.eclipse.microprofile.config.Config config, String name) {
+        return MicroProfileClientConfigs.read(config, name);
     }
 
     @Override

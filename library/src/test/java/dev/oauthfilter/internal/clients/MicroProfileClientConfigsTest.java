@@ -253,4 +253,24 @@ class MicroProfileClientConfigsTest {
         assertThat(c.endpoint().url())
                 .isEqualTo(URI.create("https://mca.example.com/imf-authserver/authorization/v1/apps/t-1/token"));
     }
+
+    @Test
+    void aConfigOfTheCallersOwnIsReadThroughTheApiAsTheApplicationsIs() {
+        var config = TestConfigs.of(Map.of(
+                "oauth.billing.token-url", "https://idp.example.com/token",
+                "oauth.billing.client-id", "billing-app",
+                "oauth.billing.client-secret", "billing-secret-7",
+                "oauth.billing.scope", "invoices"));
+
+        OAuthClientConfig read = OAuthClientConfig.fromMicroProfileConfig(config, "billing");
+
+        assertThat(read.name()).isEqualTo("billing");
+        assertThat(read.sourceKey()).isEqualTo(MicroProfileClientConfigs.read(config, "billing").sourceKey());
+        assertThat(read.requestParameters().scope()).contains("invoices");
+        TokenException missing = catchThrowableOfType(TokenException.class,
+                () -> OAuthClientConfig.fromMicroProfileConfig(TestConfigs.of(Map.of(
+                        "oauth.billing.token-url", "https://idp.example.com/token")), "billing"));
+        assertThat(missing.code()).isEqualTo("MISSING_CLIENT_ID");
+        assertThat(missing.getMessage()).contains("oauth.billing.client-id").contains("OAUTH_BILLING_CLIENT_ID");
+    }
 }

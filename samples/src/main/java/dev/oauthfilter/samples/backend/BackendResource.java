@@ -3,7 +3,6 @@ package dev.oauthfilter.samples.backend;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenProvider;
-import dev.oauthfilter.internal.clients.MicroProfileClientConfigs;
 import dev.oauthfilter.samples.notes.NotesPage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -110,7 +109,7 @@ public class BackendResource {
         Config vcapOnly = ConfigProviderResolver.instance().getBuilder().addDiscoveredSources()
                 .forClassLoader(BackendResource.class.getClassLoader()).build();
         TokenProvider vcapTokens = TokenProvider.of(
-                MicroProfileClientConfigs.read(vcapOnly, OAuthClientConfig.DEFAULT_NAME));
+                OAuthClientConfig.fromMicroProfileConfig(vcapOnly, OAuthClientConfig.DEFAULT_NAME));
         return answer("vcap", plainClient.target(notesServiceUrl).path("notes").request()
                 .header(HttpHeaders.AUTHORIZATION, vcapTokens.authorizationHeader()).get(NotesPage.class));
     }
