@@ -70,7 +70,9 @@ public final class OAuthClientConfig {
     /**
      * The client a MicroProfile Config of the caller's own describes, read as the library reads the application's
      * ({@code oauth.*} for {@value #DEFAULT_NAME}, {@code oauth.<name>.*} for a named client; its messages name those
-     * keys and their environment variables). The clients of the application's own Config need no such call: the
+     * keys and their environment variables; {@code cache-size}, a setting of the cache, not of the client, is not read:
+     * give a cache of one's own its {@code TokenCache.builder().capacity(n)}). The clients of the application's own
+     * Config need no such call: the
      * filter, {@code @Inject TokenProvider} and the readiness check read them. This is for a Config made of chosen
      * sources, e.g. only the {@code VCAP_SERVICES} binding:
      *

@@ -56,6 +56,12 @@ public final class AuthorizingFilter implements OAuthFilterDelegate.Filter {
 
     @Override
     public void filter(ClientRequestContext request) {
+        if (request.getProperty(RequestResender.RESENT) != null) {
+            // a request this filter sends again (a replay, a nonce retry, a hop) carries exactly the credentials the
+            // follow-up decided; a copy of the filter on the resending client (an application Feature registers it
+            // there again) must add nothing, least of all the token on a hop to another origin
+            return;
+        }
         // Redirects are followed here, never by the connector, which would send every header to any origin
         boolean follow = RedirectControl.takeOver(request);
         Sent sent = authorize(request, follow);

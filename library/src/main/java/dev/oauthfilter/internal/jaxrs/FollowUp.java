@@ -246,7 +246,8 @@ final class FollowUp {
     }
 
     private static Step whole(Kind kind, Request request) {
-        return new Step(kind, request.uri(), request.method(), request.hasEntity(), true, true);
+        // the whole request again: its entity if it has one, and every header it had (Content-* of a bodyless one too)
+        return new Step(kind, request.uri(), request.method(), true, true, true);
     }
 
     /**
@@ -260,7 +261,8 @@ final class FollowUp {
         Step from = progress.last();
         URI current = from == null ? request.uri() : from.target();
         String method = from == null ? request.method() : from.method();
-        boolean withEntity = from == null ? request.hasEntity() : from.withEntity();
+        // hops start from the original request's entity, after a whole resend too; later hops carry on from the last
+        boolean withEntity = from == null || from.kind() != Kind.REDIRECT ? request.hasEntity() : from.withEntity();
         int status = reply.status();
         boolean keepMethod = status == 307 || status == 308;
         URI target = redirectTarget(current, reply.header(HttpHeaders.LOCATION));

@@ -45,6 +45,9 @@ import java.util.Set;
 final class RequestResender {
 
     // a DPoP proof is made for one request: a request sent again gets its own or none
+    /** The property that marks a request sent again by the filter: the filter leaves it alone. */
+    static final String RESENT = "dev.oauthfilter.resent";
+
     private static final Set<String> NEVER_COPIED = Set.of("authorization", "dpop", "content-length", "host");
     // credentials of another kind that must not follow a request to another origin either
     private static final Set<String> SAME_ORIGIN_ONLY = Set.of("cookie", "proxy-authorization");
@@ -74,7 +77,7 @@ final class RequestResender {
                               boolean sameOrigin, Map<String, String> credentials) {
         Client client = newClient(request);
         try {
-            Invocation.Builder builder = client.target(uri).request();
+            Invocation.Builder builder = client.target(uri).request().property(RESENT, Boolean.TRUE);
             request.getStringHeaders().forEach((name, values) -> {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (!NEVER_COPIED.contains(lower) && (withEntity || !lower.startsWith("content-"))

@@ -274,7 +274,7 @@ class FollowUpTest {
 
         Step step = FollowUp.decide(sent(bearer), get(), reply(401), after(first));
 
-        assertThat(step).isEqualTo(new Step(Kind.REPLAY, ORIGIN, "GET", false, true, true));
+        assertThat(step).isEqualTo(new Step(Kind.REPLAY, ORIGIN, "GET", true, true, true));
         assertThat(provider.invalidated).containsExactly(bearer);
     }
 
