@@ -104,6 +104,23 @@ class LibertyClientGuaranteesIT {
     }
 
     @Test
+    void aFilterRegisteredThroughAnApplicationFeaturePutsNoTokenOnAHopToAnotherOrigin() {
+        SoftAssertions soft = new SoftAssertions();
+        for (int status : REDIRECTS) {
+            String same = "feature-same-" + status;
+            String other = "feature-other-" + status;
+            soft.assertThat(probe("/call/redirect/feature/true/" + status + "/same/" + same, null))
+                    .as("%s same origin, followed", status).isEqualTo("status:200");
+            soft.assertThat(received(same)).as("%s same origin keeps the token", status).hasSize(1)
+                    .doesNotContain("none");
+            soft.assertThat(probe("/call/redirect/feature/true/" + status + "/other/" + other, null))
+                    .as("%s other origin, followed", status).isEqualTo("status:200");
+            soft.assertThat(received(other)).as("%s other origin gets no token", status).containsExactly("none");
+        }
+        soft.assertAll();
+    }
+
+    @Test
     void aStreamedBodyIsNotSentAgainOnA307ButReturnedToTheCaller() {
         assertThat(probe("/call/redirect-stream/307/same/stream-307", null)).isEqualTo("status:307");
         assertThat(received("stream-307")).isEmpty();

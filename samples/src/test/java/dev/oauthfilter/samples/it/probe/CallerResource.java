@@ -63,6 +63,19 @@ public class CallerResource {
         if ("rest".equals(client)) {
             return withRestClient(follow, api -> api.redirect(status, origin, id));
         }
+        if ("feature".equals(client)) {
+            FeatureTargetApi api = RestClientBuilder.newBuilder().baseUri(base()).followRedirects(follow)
+                    .register(new OAuthFeature(tokens)).build(FeatureTargetApi.class);
+            try {
+                return outcome(() -> api.redirect(status, origin, id));
+            } finally {
+                try {
+                    ((AutoCloseable) api).close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
         return withJaxRsClient(tokens, target -> target.path("target/redirect/" + status + "/" + origin + "/" + id)
                 .request().get());
     }
