@@ -179,4 +179,19 @@ class OAuthClientFilterReplayTest {
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("FINE") && l.contains("(TOKEN_ENDPOINT_ERROR)")
                 && l.contains("returning the original 401"));
     }
+
+    /** The replay is the request again: a bodyless request's Content-* headers go along too (found by a review). */
+    @Test
+    void theReplayOfABodilessRequestCarriesTheSameHeadersAsTheRequest() {
+        try (Response response = withRevokedToken(r -> Reply.json(200, "{}")).target(server.uri("/api/notes"))
+                .request().header("Content-Language", "de").header("X-Trace", "t1").get()) {
+            assertThat(response.getStatus()).isEqualTo(200);
+        }
+        List<Received> api = afterWarmUp();
+        assertThat(api).hasSize(2);
+        assertThat(api.get(0).header("Content-Language")).isEqualTo("de");
+        assertThat(api.get(1).header("Authorization")).isEqualTo(newest());
+        assertThat(api.get(1).header("X-Trace")).isEqualTo("t1");
+        assertThat(api.get(1).header("Content-Language")).as("the replay's Content-Language").isEqualTo("de");
+    }
 }

@@ -10,7 +10,7 @@ import dev.oauthfilter.AccessToken;
  * never logged. One exchange per incoming token however many threads ask.
  *
  * <pre>{@code
- * TokenExchange exchange = TokenCache.shared().exchange(config);   // config: token URL, client, audience
+ * TokenExchange exchange = boundedTokenCache.exchange(config);   // the registry does it for a propagating client
  * AccessToken downstream = exchange.exchange(incomingAccessToken);
  * }</pre>
  */
