@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's guarantees on Liberty's own clients (RESTEasy's MicroProfile Rest Client and JAX-RS client), in an
- * application of its own beside the sample: a user's propagated token never reaches other work on the server's
- * pool threads, a token never crosses to another origin whatever the application's redirect setting, and a 401 is
+ * application of its own beside the sample (the probe application that WildFly and Payara deploy, {@link
+ * ProbeDeployment}): a user's propagated token never reaches other work on the server's pool threads or its managed
+ * executor, a token never crosses to another origin whatever the application's redirect setting, and a 401 is
  * replayed once with a new token.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -46,7 +47,7 @@ class LibertyClientGuaranteesIT {
     @Test
     void aPropagatedUsersTokenNeverReachesWorkOutsideItsOwnRequest() {
         String user = "Bearer " + SampleServer.tokenFor("it-client");
-        assertThat(probe("/call/propagated", user)).as("control: a JAX-RS request forwards its caller's token")
+        assertThat(probe("/call/notes-propagated", user)).as("control: a JAX-RS request forwards its caller's token")
                 .isEqualTo("forwarded:it-client");
 
         // requests that fail with an exception no mapper handles, then requests whose response is written by
@@ -67,8 +68,17 @@ class LibertyClientGuaranteesIT {
         assertThat(probe("/servlet/propagated?fallback=true", null)).isEqualTo("forwarded:probe-backend");
         assertThat(concurrently(20, i -> probe("/servlet/propagated?fallback=true", null)))
                 .as("with the client-credentials fallback, the client's own token").containsOnly("forwarded:probe-backend");
-        assertThat(probe("/call/propagated", null)).as("a JAX-RS request without a token")
+        assertThat(probe("/call/notes-propagated", null)).as("a JAX-RS request without a token")
                 .isEqualTo("refused:NO_INCOMING_TOKEN");
+    }
+
+    @Test
+    void aTaskOfTheManagedExecutorThatARequestSubmitsGetsNoTokenOfItsCaller() {
+        String caller = "Bearer caller-token-" + System.nanoTime();
+        assertThat(probe("/task/propagated/liberty-task", caller))
+                .as("Liberty's managed executor (concurrent-3.0) propagates the request's context, not its token")
+                .isEqualTo("refused:NO_INCOMING_TOKEN");
+        assertThat(received("liberty-task")).isEmpty();
     }
 
     @Test
@@ -143,7 +153,7 @@ class LibertyClientGuaranteesIT {
 
     @Test
     void anInterfacesClientAppliesToTheMethodsItInherits() {
-        assertThat(probe("/call/inherited/inherited", null)).as("read, create, own, replay, default")
+        assertThat(probe("/call/inherited-replay/inherited", null)).as("read, create, own, replay, default")
                 .isEqualTo("status:200 status:200 status:200 status:200 status:200");
 
         String replayToken = single("inherited-replay");
@@ -156,7 +166,7 @@ class LibertyClientGuaranteesIT {
 
     @Test
     void aDPoPClientSendsAProofOfItsOwnWithEveryRequestAndTakesAServicesNonce() {
-        assertThat(probe("/call/dpop/liberty", null)).as("two calls through a RESTEasy Rest Client")
+        assertThat(probe("/call-dpop/twice/liberty", null)).as("two calls through a RESTEasy Rest Client")
                 .isEqualTo("status:200 status:200");
         assertThat(probe("/dpop/received/liberty", null)).as("what the service saw")
                 .isEqualTo("nonce-challenge,ok,ok");
@@ -165,12 +175,12 @@ class LibertyClientGuaranteesIT {
     @Test
     void aDPoPProofTheServiceRefusesIsReturnedAndTheTokenKept() {
         String id = "refuse-once-" + System.nanoTime();
-        assertThat(probe("/call/dpop-once/" + id, null)).isEqualTo("status:200");
+        assertThat(probe("/call-dpop/once/" + id, null)).isEqualTo("status:200");
         // a token younger than 5 s is kept on any 401: only an older one shows that this refusal does not drop it
-        awaitTokenAge("/call/dpop-token-age");
+        awaitTokenAge("/call-dpop/token-age");
 
-        assertThat(probe("/call/dpop-once/" + id, null)).as("the refusal, returned").isEqualTo("status:401");
-        assertThat(probe("/call/dpop-once/" + id, null)).isEqualTo("status:200");
+        assertThat(probe("/call-dpop/once/" + id, null)).as("the refusal, returned").isEqualTo("status:401");
+        assertThat(probe("/call-dpop/once/" + id, null)).isEqualTo("status:200");
         assertThat(probe("/dpop/received/" + id, null)).isEqualTo("nonce-challenge,ok,proof-refused,ok");
         List<String> tokens = List.of(probe("/dpop/tokens/" + id, null).split(","));
         assertThat(tokens).as("the same token before and after the refused proof").hasSize(4)
@@ -216,12 +226,12 @@ class LibertyClientGuaranteesIT {
     }
 
     static String probe(String path, String authorization) {
-        return call("oauth-filter-probes", path, authorization);
+        return call("oauth-filter-probes", "/api" + path, authorization);
     }
 
     static String call(String application, String path, String authorization) {
         URI uri = URI.create("http://localhost:" + System.getProperty("http.port", "9080") + "/" + application
-                + "/probe" + path);
+                + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);

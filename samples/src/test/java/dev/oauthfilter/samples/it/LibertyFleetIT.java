@@ -110,11 +110,11 @@ class LibertyFleetIT {
                 "  <variable name=\"fleet.app.context\" value=\"/" + LIBRARY_APP + "\"/>",
                 "</server>"), StandardCharsets.UTF_8);
         try {
-            ConfigDropins.awaitStatus(LIBRARY_APP, "/fleet/tokens/0", true);
+            ConfigDropins.awaitStatus(LIBRARY_APP, "/probe/fleet/tokens/0", true);
             assertOneTokenRequestBetween(LIBRARY_APP, LIBRARY_HAZELCAST);
         } finally {
             Files.delete(dropin);
-            ConfigDropins.awaitStatus(LIBRARY_APP, "/fleet/tokens/0", false);
+            ConfigDropins.awaitStatus(LIBRARY_APP, "/probe/fleet/tokens/0", false);
         }
         // the member the provider started for the application's configuration file ends with it (its threads are
         // named after that file's URL): before, it ran on, keeping the removed application in memory
@@ -147,12 +147,12 @@ class LibertyFleetIT {
                         .clientId(CLIENT_ID).clientSecret(System.getProperty("demo.client.secret")).build());
 
                 // the Liberty replica's first call starts its member, which joins this one, and gets the token
-                String onLiberty = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/1", null);
+                String onLiberty = LibertyClientGuaranteesIT.call(application, "/probe/fleet/tokens/1", null);
                 Set<String> here = new HashSet<>();
                 for (int i = 0; i < 50; i++) {
                     here.add(tokens.token().fingerprint());
                 }
-                String onLibertyAgain = LibertyClientGuaranteesIT.call(application, "/fleet/tokens/50", null);
+                String onLibertyAgain = LibertyClientGuaranteesIT.call(application, "/probe/fleet/tokens/50", null);
 
                 assertThat(onLiberty).as("the Liberty replica's token").matches("[0-9a-f]{16}");
                 assertThat(here).as("this process's tokens").containsExactly(onLiberty);

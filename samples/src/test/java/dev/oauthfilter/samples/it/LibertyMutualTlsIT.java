@@ -78,7 +78,7 @@ class LibertyMutualTlsIT {
                 "  <sslDefault outboundSSLRef=\"mtlsOutbound\"/>",
                 "  <webApplication location=\"" + war + "\" contextRoot=\"/" + APP + "\"/>",
                 "</server>"), StandardCharsets.UTF_8);
-        ConfigDropins.awaitStatus(APP, "/mtls/ping", true);
+        ConfigDropins.awaitStatus(APP, "/probe/mtls/ping", true);
     }
 
     @AfterAll
@@ -86,7 +86,7 @@ class LibertyMutualTlsIT {
         try {
             if (dropin != null) {
                 Files.deleteIfExists(dropin);
-                ConfigDropins.awaitStatus(APP, "/mtls/ping", false);
+                ConfigDropins.awaitStatus(APP, "/probe/mtls/ping", false);
             }
         } finally {
             if (service != null) {
@@ -97,7 +97,7 @@ class LibertyMutualTlsIT {
 
     @Test
     void theRestClientPresentsTheCertificateTheLibrarysTokenIsBoundTo() throws Exception {
-        assertThat(LibertyClientGuaranteesIT.call(APP, "/mtls/call", null))
+        assertThat(LibertyClientGuaranteesIT.call(APP, "/probe/mtls/call", null))
                 .as("two calls through the Rest Client").isEqualTo("status:200 status:200");
 
         String thumbprint = CertificateBoundService.thumbprintOf(service.clientKeyStore());

@@ -1,67 +1,90 @@
 package dev.oauthfilter.samples.it;
 
-import dev.oauthfilter.samples.backend.ClientJsonbResolver;
-import dev.oauthfilter.samples.it.probe.ProbeApplication;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.zip.ZipFile;
 
 /**
- * The probe application (package {@code probe}) as a WAR of its own, with the library in {@code WEB-INF/lib} as a
- * user's application has it. Its clients get tokens from the sample's demo authorization server; its propagating
- * clients forward to the sample's protected notes service.
+ * The probe application ({@code runtimes/common}, the WAR that WildFly and Payara deploy) under a name of its own, with
+ * the library in {@code WEB-INF/lib} as a user's application has it, and a configuration for this server beside it
+ * (a jar of its own in {@code WEB-INF/lib}, of a higher {@code config_ordinal} than the WAR's): the probe's address,
+ * the notes clients forwarding to the sample's protected notes service (the fallback's own token from the sample's
+ * demo authorization server), and every client able to get a token, since Liberty's readiness is the server's.
  */
 final class ProbeDeployment {
 
     private static final String SAMPLE = "http://localhost:${http.port}/oauth-filter-samples/api";
+    /** Where the probe WAR keeps its own configuration. */
+    private static final String WAR_CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+    // the orders client's secret: WildFly and Payara give it in the environment, which this server does not have
+    private static final String ORDERS_SECRET = "probe-orders-liberty-test-only-secret";
 
     private ProbeDeployment() {
     }
 
     static WebArchive archive(String name) {
         String config = String.join("\n",
-                "oauth.token-url=" + SAMPLE + "/demo-as/oauth/token",
-                "oauth.client-id=probe-backend",
-                "oauth.client-secret=${demo.client.secret}",
-                // a second client of the same credentials with its own token (an extra parameter changes the key)
-                "oauth.replay.token-url=" + SAMPLE + "/demo-as/oauth/token",
-                "oauth.replay.client-id=probe-backend",
-                "oauth.replay.client-secret=${demo.client.secret}",
-                "oauth.replay.params.probe=replay",
-                "oauth.propagated.propagate=true",
-                "oauth.propagated.allowed-hosts=" + SAMPLE + "/notes",
-                "oauth.propagated-fallback.propagate=true",
-                "oauth.propagated-fallback.propagate-fallback=client-credentials",
-                "oauth.propagated-fallback.allowed-hosts=" + SAMPLE + "/notes",
-                "oauth.propagated-fallback.token-url=" + SAMPLE + "/demo-as/oauth/token",
-                "oauth.propagated-fallback.client-id=probe-backend",
-                "oauth.propagated-fallback.client-secret=${demo.client.secret}",
-                "probe-notes/mp-rest/url=" + SAMPLE,
-                // a DPoP client of the probe's own DPoP token endpoint
-                "oauth.dpop.token-url=http://localhost:${http.port}/" + name + "/probe/dpop/token",
-                "oauth.dpop.client-id=probe-dpop",
-                "oauth.dpop.client-secret=probe-dpop-test-only-secret",
-                "oauth.dpop.dpop=true",
-                "oauth.dpop.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/dpop",
-                // a propagating client that exchanges the caller's token at the probe's token-exchange endpoint
-                "oauth.exchanging.propagate=true",
-                "oauth.exchanging.propagate-exchange=true",
-                "oauth.exchanging.token-url=http://localhost:${http.port}/" + name + "/probe/exchange/token",
-                "oauth.exchanging.client-id=probe-exchanger",
-                "oauth.exchanging.client-secret=probe-exchanger-test-only-secret",
-                "oauth.exchanging.audience=probe-service",
-                "oauth.exchanging.allowed-hosts=http://localhost:${http.port}/" + name + "/probe/exchange");
-        File[] libraries = new File(Objects.requireNonNull(System.getProperty("it.libs"), "it.libs")).listFiles();
-        return ShrinkWrap.create(WebArchive.class, name + ".war")
-                .addPackage(ProbeApplication.class.getPackage())
-                // the sample's workaround for what Liberty's JSON-B provider keeps of a stopped application
-                .addClass(ClientJsonbResolver.class)
-                .addAsLibraries(libraries)
-                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+                "config_ordinal=200",
+                "probe.base=http://localhost:${http.port}/" + name + "/api",
+                "probe.notes=" + SAMPLE,
+                "oauth.notes-propagated-fallback.token-url=" + SAMPLE + "/demo-as/oauth/token",
+                "oauth.notes-propagated-fallback.client-id=probe-backend",
+                "oauth.notes-propagated-fallback.client-secret=${demo.client.secret}",
+                "oauth.orders.client-secret=" + ORDERS_SECRET,
+                "probe.orders.accepted-secret=" + ORDERS_SECRET,
+                "probe.refused.accepted-secret=" + probeConfig().getProperty("oauth.refused.client-secret"));
+        WebArchive probe = ShrinkWrap.createFromZipFile(WebArchive.class, war().toFile());
+        return ShrinkWrap.create(WebArchive.class, name + ".war").merge(probe)
+                .addAsLibrary(ShrinkWrap.create(JavaArchive.class, "probe-on-liberty-config.jar")
+                        .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties"));
+    }
+
+    /** @return the secrets the probe's clients and token endpoint use here, none of which a log may hold */
+    static List<String> secrets() {
+        Properties config = probeConfig();
+        List<String> secrets = new ArrayList<>();
+        for (String key : config.stringPropertyNames()) {
+            String value = config.getProperty(key);
+            if (key.endsWith(".client-secret") && !value.contains("${")) {
+                secrets.add(value);
+            }
+        }
+        secrets.add(ORDERS_SECRET);
+        return secrets;
+    }
+
+    /** @return the client ids of the probe's clients */
+    static List<String> clientIds() {
+        Properties config = probeConfig();
+        return config.stringPropertyNames().stream().filter(key -> key.endsWith(".client-id"))
+                .map(config::getProperty).sorted().toList();
+    }
+
+    /** @return the configuration in the probe WAR */
+    private static Properties probeConfig() {
+        try (ZipFile war = new ZipFile(war().toFile());
+             InputStream in = war.getInputStream(Objects.requireNonNull(war.getEntry(WAR_CONFIG), WAR_CONFIG))) {
+            Properties properties = new Properties();
+            properties.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            return properties;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path war() {
+        return Path.of(Objects.requireNonNull(System.getProperty("it.probe.war"), "it.probe.war"));
     }
 }

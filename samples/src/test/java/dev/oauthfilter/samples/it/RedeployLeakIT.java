@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * configuration drop-in edited, as {@code liberty:dev} and {@code server.xml} edits do).
  *
  * <p>The probe application reads an entity of its own through a Rest Client and a JAX-RS client, as the sample's
- * backend does, each with the sample's {@code ClientJsonbResolver}: without it, Liberty's JSON-B provider keeps every
- * stopped application (see that class).
+ * backend does, each with a JSON-B of its own: without it, Liberty's JSON-B provider keeps every stopped application
+ * (the sample's {@code ClientJsonbResolver} says why).
  *
  * <p>About the figures: Liberty keeps the log records of a server's first five minutes (its early-message buffer,
  * {@code BaseTraceService.earlierMessages}) through soft references, RESTEasy's "Deploying Application: class ..."
@@ -44,8 +44,10 @@ class RedeployLeakIT {
     private static final String DROPIN = "redeploy-it.xml";
     private static final int RESTARTS = 5;
     private static final int CONFIGURATION_RESTARTS = 2;
-    // the shared cache lives exactly as long as the library's class loader: a live copy means a live old application
-    private static final String LIBRARY_CLASS = "dev.oauthfilter.TokenCache";
+    // the application's clients (one instance per copy of the library, kept by that copy's class) live exactly as long
+    // as the library's class loader: a live copy means a live old application. A class with instances: the histogram
+    // counts instances, so an interface (TokenCache since the redesign) is never counted, whatever stays alive
+    private static final String LIBRARY_CLASS = "dev.oauthfilter.internal.clients.ApplicationClients";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -97,7 +99,7 @@ class RedeployLeakIT {
             assertNoGrowth(baseline, after, CONFIGURATION_RESTARTS + " removals from the configuration and re-adds");
         } finally {
             Files.deleteIfExists(dropin);
-            ConfigDropins.awaitStatus(CONFIGURED_APP, "/target/received/ready", false);
+            ConfigDropins.awaitStatus(CONFIGURED_APP, "/api/target/received/ready", false);
         }
     }
 
@@ -118,19 +120,19 @@ class RedeployLeakIT {
                 "  <webApplication id=\"" + CONFIGURED_APP + "\" location=\"" + war.toAbsolutePath()
                         + "\" contextRoot=\"/" + CONFIGURED_APP + "\"/>",
                 "</server>"), StandardCharsets.UTF_8);
-        ConfigDropins.awaitStatus(CONFIGURED_APP, "/target/received/ready", true);
+        ConfigDropins.awaitStatus(CONFIGURED_APP, "/api/target/received/ready", true);
         exercise(CONFIGURED_APP);
     }
 
     /** Removes the application from the configuration (Liberty stops it), then adds it back (a new class loader). */
     private static void restartByConfiguration(Path dropin, Path war) throws Exception {
         Files.delete(dropin);
-        ConfigDropins.awaitStatus(CONFIGURED_APP, "/target/received/ready", false);
+        ConfigDropins.awaitStatus(CONFIGURED_APP, "/api/target/received/ready", false);
         addToConfiguration(dropin, war);
     }
 
     private static void exercise(String application) {
-        String outcome = LibertyClientGuaranteesIT.call(application, "/call/exercise", null);
+        String outcome = LibertyClientGuaranteesIT.call(application, "/api/call/exercise", null);
         assertThat(outcome).as("every client used once").startsWith("status:200").endsWith("json:true json:true");
     }
 

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs after every other integration test (its own failsafe execution): the Liberty server's logs, with
- * oauth-filter traced at its finest level, hold no client secret and no whole token, in any form: the secret also
- * URL-encoded and inside the Basic credentials of every client id the demo authorization server knows.
+ * oauth-filter traced at its finest level, hold no client secret and no whole token, in any form: each secret (the
+ * demo authorization server's and those of the probe application's clients) also URL-encoded and inside the Basic
+ * credentials of every client id the demo authorization server and the probe know.
  */
 class ServerLogHygieneIT {
 
@@ -116,9 +117,18 @@ class ServerLogHygieneIT {
 
     @Test
     void noSecretAndNoTokenInAnyServerLog() throws IOException {
-        String secret = SampleServer.clientSecret();
+        // the sample's demo secret, then the probe application's (named by position: a name shows no secret)
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("the client secret", SampleServer.clientSecret());
+        List<String> probeSecrets = ProbeDeployment.secrets();
+        for (int i = 0; i < probeSecrets.size(); i++) {
+            secrets.put("the probe's client secret #" + (i + 1), probeSecrets.get(i));
+        }
         Set<String> clientIds = clientIds();
-        Map<String, String> forms = forbiddenForms(secret, clientIds);
+        clientIds.addAll(ProbeDeployment.clientIds());
+        Map<String, String> forms = new LinkedHashMap<>();
+        secrets.forEach((name, secret) -> forbiddenForms(secret, clientIds)
+                .forEach((what, form) -> forms.put(name + ": " + what, form)));
         List<Path> logs = logs();
         assertThat(logs).extracting(p -> p.getFileName().toString()).contains("messages.log", "trace.log");
 
@@ -130,9 +140,11 @@ class ServerLogHygieneIT {
                     found.add(log.getFileName() + " contains " + what);
                 }
             });
-            if (base64RunHolds(text, List.of(secret, URLEncoder.encode(secret, StandardCharsets.UTF_8)))) {
-                found.add(log.getFileName() + " contains Base64 of text holding the client secret");
-            }
+            secrets.forEach((name, secret) -> {
+                if (base64RunHolds(text, List.of(secret, URLEncoder.encode(secret, StandardCharsets.UTF_8)))) {
+                    found.add(log.getFileName() + " contains Base64 of text holding " + name);
+                }
+            });
             if (JWT.matcher(text).find()) {
                 found.add(log.getFileName() + " contains a whole JWT");
             }

@@ -1,45 +1,36 @@
 package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClient;
-import dev.oauthfilter.OAuthClientFilter;
-import dev.oauthfilter.TokenException;
 import dev.oauthfilter.TokenProvider;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.function.Supplier;
+
+import static dev.oauthfilter.runtimes.probe.Calls.outcome;
+import static dev.oauthfilter.runtimes.probe.Calls.response;
 
 /**
  * Makes the calls the tests ask for through the runtime's own clients, as an application does: injected Rest Clients
  * ({@code @RestClient}), Rest Clients built with {@code RestClientBuilder} (redirects followed or not, as the
- * application chooses), a plain JAX-RS client with {@code register(new OAuthClientFilter(tokens))}, and injected
- * token providers. Answers {@code status:<n>} per call, {@code refused:<code>} when the library gave no token, or
- * {@code error:<exception>}.
+ * application chooses; the filter registered by {@code @RegisterProvider} or by an application's {@code Feature}), a
+ * plain JAX-RS client with {@code register(new OAuthClientFilter(tokens))}, and injected token providers. Answers as
+ * {@link Calls} says.
  */
 @RequestScoped
 @Path("/call")
@@ -65,8 +56,11 @@ public class CallerResource {
     @RestClient
     PropagatedApi propagated;
 
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    NotesPropagation notes;
+
+    @Inject
+    JsonProbe json;
 
     @Context
     UriInfo uriInfo;
@@ -89,35 +83,81 @@ public class CallerResource {
                 + " orders=" + Ledger.fingerprint(ordersTokens.authorizationHeader());
     }
 
+    /**
+     * @param client {@code rest} (the default client's {@link TargetApi}), {@code orders} ({@link OrdersApi}),
+     *               {@code feature} ({@link FeatureTargetApi} with an application's {@link OAuthFeature}), else the
+     *               plain JAX-RS client (which follows redirects as its implementation does)
+     */
     @GET
     @Path("/redirect/{client}/{follow}/{status}/{origin}/{id}")
     public String redirect(@PathParam("client") String client, @PathParam("follow") boolean follow,
                            @PathParam("status") int status, @PathParam("origin") String origin,
                            @PathParam("id") String id) {
         if ("rest".equals(client)) {
-            return withRestClient(TargetApi.class, follow, api -> response(() -> api.redirect(status, origin, id)));
+            return Calls.withRestClient(base(), TargetApi.class, follow,
+                    api -> response(() -> api.redirect(status, origin, id)));
         }
         if ("orders".equals(client)) {
-            return withRestClient(OrdersApi.class, follow, api -> response(() -> api.redirect(status, origin, id)));
+            return Calls.withRestClient(base(), OrdersApi.class, follow,
+                    api -> response(() -> api.redirect(status, origin, id)));
         }
-        return withJaxRsClient(tokens, target -> target.path("target/redirect/" + status + "/" + origin + "/" + id)
-                .request().get());
+        if ("feature".equals(client)) {
+            FeatureTargetApi api = RestClientBuilder.newBuilder().baseUri(base()).followRedirects(follow)
+                    .register(new OAuthFeature(tokens)).build(FeatureTargetApi.class);
+            try {
+                return response(() -> api.redirect(status, origin, id));
+            } finally {
+                Calls.close(api);
+            }
+        }
+        return Calls.withJaxRsClient(base(), tokens,
+                target -> target.path("target/redirect/" + status + "/" + origin + "/" + id).request().get());
+    }
+
+    /** A POST whose body is a stream, redirected: it cannot be sent again, so the redirect is the caller's. */
+    @GET
+    @Path("/redirect-stream/{status}/{origin}/{id}")
+    public String redirectStream(@PathParam("status") int status, @PathParam("origin") String origin,
+                                 @PathParam("id") String id) {
+        byte[] body = "a streamed body that cannot be sent twice".getBytes(StandardCharsets.UTF_8);
+        return Calls.withRestClient(base(), TargetApi.class, true,
+                api -> response(() -> api.redirectStream(status, origin, id, new ByteArrayInputStream(body))));
     }
 
     /** A method that {@link OrdersRecordingApi} inherits, called through it. */
     @GET
     @Path("/inherited/{id}")
     public String inherited(@PathParam("id") String id) {
-        return withRestClient(OrdersRecordingApi.class, false, api -> outcome(() -> api.read(id)));
+        return Calls.withRestClient(base(), OrdersRecordingApi.class, false, api -> outcome(() -> api.read(id)));
     }
 
+    /**
+     * Calls through {@link ReplayRecordingApi}: two methods it inherits from {@link RecordingApi} and one of its own
+     * (ids {@code <id>-read}, {@code <id>-create}, {@code <id>-own}), then the {@code replay} and the default client
+     * once each through the JAX-RS client ({@code <id>-replay}, {@code <id>-default}), to compare tokens with.
+     */
+    @GET
+    @Path("/inherited-replay/{id}")
+    public String inheritedReplay(@PathParam("id") String id) {
+        return Calls.withRestClient(base(), ReplayRecordingApi.class, false, api -> String.join(" ",
+                outcome(() -> api.read(id + "-read")),
+                outcome(() -> api.create(id + "-create", "an invoice")),
+                outcome(() -> api.readOwn(id + "-own")),
+                Calls.withJaxRsClient(base(), replayTokens,
+                        target -> target.path("target/record/" + id + "-replay").request().get()),
+                Calls.withJaxRsClient(base(), tokens,
+                        target -> target.path("target/record/" + id + "-default").request().get())));
+    }
+
+    /** @param client {@code rest} ({@link ReplayApi}, the {@code replay} client), else the default client's JAX-RS client */
     @GET
     @Path("/unauthorized-once/{client}/{id}")
     public String unauthorizedOnce(@PathParam("client") String client, @PathParam("id") String id) {
         if ("rest".equals(client)) {
-            return withRestClient(ReplayApi.class, false, api -> response(() -> api.unauthorizedOnce(id)));
+            return Calls.withRestClient(base(), ReplayApi.class, false, api -> response(() -> api.unauthorizedOnce(id)));
         }
-        return withJaxRsClient(tokens, target -> target.path("target/unauthorized-once/" + id).request().get());
+        return Calls.withJaxRsClient(base(), tokens,
+                target -> target.path("target/unauthorized-once/" + id).request().get());
     }
 
     /**
@@ -139,67 +179,39 @@ public class CallerResource {
         return outcome(() -> propagated.record(id));
     }
 
+    /** The notes service through the propagating client {@code notes-propagated}: as {@link NotesPropagation} says. */
+    @GET
+    @Path("/notes-propagated")
+    public String notesPropagated() {
+        return notes.call(false);
+    }
+
     /**
-     * Through the propagating client in a task of the server's managed executor, submitted by this request: work
-     * outside the request, which must not get the caller's token.
+     * Calls the exchange service twice through a Rest Client of the {@code exchanging} client, which exchanges the
+     * caller's token (this request's {@code Authorization}) instead of forwarding it.
      */
     @GET
-    @Path("/propagated-in-task/{id}")
-    public String propagatedInTask(@PathParam("id") String id) {
-        try {
-            return executor.submit(() -> outcome(() -> propagated.record(id))).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return "error:" + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "error:interrupted";
-        }
+    @Path("/exchange/{id}")
+    public String exchange(@PathParam("id") String id) {
+        return Calls.withRestClient(base(), ExchangingApi.class, false, api -> String.join(" ",
+                response(() -> api.service(id)), response(() -> api.service(id))));
     }
 
-    private <T> String withRestClient(Class<T> type, boolean followRedirects, Function<T, String> calls) {
-        T api = RestClientBuilder.newBuilder().baseUri(uriInfo.getBaseUri()).followRedirects(followRedirects)
-                .build(type);
-        try {
-            return calls.apply(api);
-        } finally {
-            try {
-                ((AutoCloseable) api).close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+    /** Every way the application uses the library once: what a redeploy must release. */
+    @GET
+    @Path("/exercise")
+    public String exercise() {
+        String id = "exercise-" + System.nanoTime();
+        return String.join(" ",
+                redirect("rest", true, 302, "same", id),
+                redirect("jaxrs", false, 307, "same", id),
+                unauthorizedOnce("jaxrs", id + "-replay"),
+                notes.call(false),
+                notes.call(true),
+                json.call(base(), id));
     }
 
-    private String withJaxRsClient(TokenProvider provider, Function<WebTarget, Response> call) {
-        Client client = ClientBuilder.newClient().register(new OAuthClientFilter(provider));
-        try {
-            return response(() -> call.apply(client.target(uriInfo.getBaseUri())));
-        } finally {
-            client.close();
-        }
-    }
-
-    private static String response(Supplier<Response> call) {
-        return outcome(() -> {
-            try (Response response = call.get()) {
-                return "status:" + response.getStatus();
-            }
-        });
-    }
-
-    private static String outcome(Supplier<String> call) {
-        try {
-            String answer = call.get();
-            return answer.startsWith("status:") ? answer : "status:200";
-        } catch (WebApplicationException e) {
-            return "status:" + e.getResponse().getStatus();
-        } catch (ProcessingException e) {
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof TokenException) {
-                    return "refused:" + ((TokenException) cause).code();
-                }
-            }
-            return "error:" + e.getClass().getSimpleName() + ":" + e.getMessage();
-        }
+    private URI base() {
+        return uriInfo.getBaseUri();
     }
 }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -16,9 +17,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 
 /**
- * The service the probe's clients call: it records the {@code Authorization} header of each call, redirects to itself
- * (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the same port) or to
- * {@link ElsewhereResource} on this origin ({@code outside}), and refuses the first token it sees on
+ * The service the probe's clients call: it records the {@code Authorization} header of each call (as a GET, a POST,
+ * or a JSON answer), redirects to itself (on this origin, {@code localhost}, or another one, {@code 127.0.0.1} on the
+ * same port) or to {@link ElsewhereResource} on this origin ({@code outside}), and refuses the first token it sees on
  * {@code unauthorized-once}.
  */
 @RequestScoped
@@ -39,14 +40,34 @@ public class TargetResource {
         return "recorded";
     }
 
+    @POST
+    @Path("/record/{id}")
+    public String recordPost(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                             String body) {
+        ledger.received(id, authorization);
+        return "recorded " + body.length();
+    }
+
+    @GET
+    @Path("/json/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonAnswer json(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        ledger.received(id, authorization);
+        return new JsonAnswer(id, authorization != null);
+    }
+
     @GET
     @Path("/redirect/{status}/{origin}/{id}")
     public Response redirect(@PathParam("status") int status, @PathParam("origin") String origin,
                              @PathParam("id") String id) {
-        String host = "other".equals(origin) ? "127.0.0.1" : "localhost";
-        String path = "outside".equals(origin) ? "elsewhere/record/" : "target/record/";
-        URI location = uriInfo.getBaseUriBuilder().host(host).path(path + id).build();
-        return Response.status(status).location(location).build();
+        return Response.status(status).location(location(origin, id)).build();
+    }
+
+    @POST
+    @Path("/redirect/{status}/{origin}/{id}")
+    public Response redirectPost(@PathParam("status") int status, @PathParam("origin") String origin,
+                                 @PathParam("id") String id, String body) {
+        return Response.status(status).location(location(origin, id)).build();
     }
 
     @GET
@@ -63,5 +84,11 @@ public class TargetResource {
     @Path("/received/{id}")
     public String received(@PathParam("id") String id) {
         return String.join(",", ledger.receivedBy(id));
+    }
+
+    private URI location(String origin, String id) {
+        String host = "other".equals(origin) ? "127.0.0.1" : "localhost";
+        String path = "outside".equals(origin) ? "elsewhere/record/" : "target/record/";
+        return uriInfo.getBaseUriBuilder().host(host).path(path + id).build();
     }
 }

@@ -13,6 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,10 @@ import java.util.UUID;
 /**
  * A client-credentials token endpoint ({@code client_secret_basic}) for the probe's clients: a new opaque token for
  * each request whose credentials it accepts, valid one hour; {@code invalid_client} otherwise. The secret of
- * {@code probe-orders} is the one the test run gave the server in the environment variable
- * {@code PROBE_ORDERS_ACCEPTED_SECRET} (the application reads its own copy from {@code OAUTH_ORDERS_CLIENT_SECRET}).
+ * {@code probe-orders} is {@code probe.orders.accepted-secret}: on WildFly and Payara the environment variable
+ * {@code PROBE_ORDERS_ACCEPTED_SECRET} the test run gave the server (the application reads its own copy from
+ * {@code OAUTH_ORDERS_CLIENT_SECRET}). {@code probe-refused} is refused unless {@code probe.refused.accepted-secret}
+ * says otherwise (Open Liberty's readiness is the server's, which the Liberty ITs want UP).
  */
 @RequestScoped
 @Path("/as")
@@ -34,7 +38,7 @@ public class TokenEndpointResource {
     private static final Map<String, String> FIXED_SECRETS = Map.of(
             "probe-default", "probe-default-test-only-secret",
             "probe-replay", "probe-replay-test-only-secret",
-            "probe-refused", "not-the-secret-it-is-configured-with");
+            "probe-notes-fallback", "probe-notes-fallback-test-only-secret");
 
     @Inject
     Ledger ledger;
@@ -76,8 +80,16 @@ public class TokenEndpointResource {
     }
 
     private static String acceptedSecret(String clientId) {
-        return "probe-orders".equals(clientId) ? System.getenv("PROBE_ORDERS_ACCEPTED_SECRET")
-                : FIXED_SECRETS.get(clientId);
+        Config config = ConfigProvider.getConfig();
+        switch (clientId) {
+            case "probe-orders":
+                return config.getOptionalValue("probe.orders.accepted-secret", String.class).orElse(null);
+            case "probe-refused":
+                return config.getOptionalValue("probe.refused.accepted-secret", String.class)
+                        .orElse("not-the-secret-it-is-configured-with");
+            default:
+                return FIXED_SECRETS.get(clientId);
+        }
     }
 
     // RFC 6749 section 2.3.1: client id and secret are form-encoded before they are put in the Basic header

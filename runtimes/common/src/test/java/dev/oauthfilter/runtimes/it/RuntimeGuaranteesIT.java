@@ -177,7 +177,7 @@ class RuntimeGuaranteesIT {
         assertThat(SERVER.call("/call/propagated/in-request", caller)).isEqualTo("status:200");
         assertThat(list("/target/received/in-request")).as("the caller's token").containsExactly(fingerprint(caller));
 
-        assertThat(SERVER.call("/call/propagated-in-task/in-task", caller))
+        assertThat(SERVER.call("/task/propagated/in-task", caller))
                 .as("a managed executor task submitted by the caller's request").isEqualTo("refused:NO_INCOMING_TOKEN");
         assertThat(SERVER.call("/call/propagated/no-caller-token")).as("a request without a token")
                 .isEqualTo("refused:NO_INCOMING_TOKEN");

@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
@@ -7,17 +7,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
-/** The {@code replay} client's view of the generic interface: every method, inherited ones included, is its own. */
+/**
+ * The {@code replay} client's view of the generic interface, with a method of its own: every method, inherited ones
+ * included, is its own. No {@code @Path} on the interface: see {@link TargetApi}.
+ */
 @OAuthClient("replay")
 @RegisterProvider(OAuthClientFilter.class)
-@Path("/target")
-@Produces(MediaType.TEXT_PLAIN)
 public interface ReplayRecordingApi extends RecordingApi<String> {
 
     @GET
-    @Path("/record/{id}")
-    Response readOwn(@PathParam("id") String id);
+    @Path("/target/record/{id}")
+    @Produces(MediaType.TEXT_PLAIN)
+    String readOwn(@PathParam("id") String id);
 }

@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
@@ -10,14 +10,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
-/** The exchange probe's service through the {@code exchanging} client: the caller's token, exchanged (RFC 8693). */
-@OAuthClient("exchanging")
+/**
+ * The DPoP service through the {@code dpop} client (a DPoP-bound token and a proof per request). No {@code @Path} on
+ * the interface: see {@link TargetApi}.
+ */
+@OAuthClient("dpop")
 @RegisterProvider(OAuthClientFilter.class)
-@Path("/exchange")
 @Produces(MediaType.TEXT_PLAIN)
-public interface ExchangingApi {
+public interface DPoPServiceApi {
 
     @GET
-    @Path("/service/{id}")
+    @Path("/dpop/service/{id}")
     Response service(@PathParam("id") String id);
 }

@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

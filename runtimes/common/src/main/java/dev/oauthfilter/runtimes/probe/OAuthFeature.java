@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClientFilter;
 import dev.oauthfilter.TokenProvider;

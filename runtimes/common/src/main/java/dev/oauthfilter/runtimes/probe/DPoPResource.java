@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -26,7 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A DPoP (RFC 9449) token endpoint and a service that checks proofs as a server must, for the Liberty ITs: the token
+ * A DPoP (RFC 9449) token endpoint and a service that checks proofs as a server must: the token
  * is bound to the key of the token request's proof; the service wants {@code Authorization: DPoP}, a proof signed by
  * that key for exactly its method and URI with the token's {@code ath} and a {@code jti} never seen, and asks each
  * new id once for a nonce of its own; for an id {@code refuse-once-*} it refuses one valid proof after the first

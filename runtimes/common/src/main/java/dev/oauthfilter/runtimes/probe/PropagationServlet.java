@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -10,17 +10,18 @@ import java.io.IOException;
 
 /**
  * Work that is not a JAX-RS request (a plain servlet, on the same pool threads): it calls a propagating client and
- * must never forward a token, since its own request carried none to JAX-RS.
+ * must never forward a token, since its own request carried none to JAX-RS. Its path is under the JAX-RS
+ * application's; an exact servlet mapping takes precedence over the application's {@code /api/*}.
  */
-@WebServlet("/probe/servlet/propagated")
+@WebServlet("/api/servlet/propagated")
 public class PropagationServlet extends HttpServlet {
 
     @Inject
-    PropagationProbe probe;
+    NotesPropagation notes;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/plain");
-        response.getWriter().write(probe.call("true".equals(request.getParameter("fallback"))));
+        response.getWriter().write(notes.call("true".equals(request.getParameter("fallback"))));
     }
 }

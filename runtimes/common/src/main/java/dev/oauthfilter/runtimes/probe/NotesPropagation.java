@@ -1,6 +1,5 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
-import dev.oauthfilter.TokenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
@@ -13,33 +12,29 @@ import java.util.regex.Pattern;
 
 /**
  * Calls the notes service through a propagating client and says what happened: {@code forwarded:<caller>} (the
- * notes service accepted a token and names its subject), {@code refused:<code>} (no token was sent), or
- * {@code status:<n>}.
+ * notes service accepted a token and names its subject, as the sample's does), {@code refused:<code>} (no token was
+ * sent), or {@code status:<n>}.
  */
 @ApplicationScoped
-public class PropagationProbe {
+public class NotesPropagation {
 
     private static final Pattern CALLER = Pattern.compile("\"caller\"\\s*:\\s*\"([^\"]*)\"");
 
     @Inject
     @RestClient
-    PropagatedApi propagated;
+    NotesApi notes;
 
     @Inject
     @RestClient
-    PropagatedWithFallbackApi withFallback;
+    NotesWithFallbackApi withFallback;
 
     String call(boolean fallback) {
-        Supplier<String> call = fallback ? withFallback::notes : propagated::notes;
+        Supplier<String> call = fallback ? withFallback::notes : notes::notes;
         try {
             Matcher caller = CALLER.matcher(call.get());
             return caller.find() ? "forwarded:" + caller.group(1) : "unexpected-page";
         } catch (ProcessingException e) {
-            Throwable cause = e;
-            while (cause != null && !(cause instanceof TokenException)) {
-                cause = cause.getCause();
-            }
-            return cause == null ? "error:" + e.getClass().getSimpleName() : "refused:" + ((TokenException) cause).code();
+            return Calls.refusal(e);
         } catch (WebApplicationException e) {
             return "status:" + e.getResponse().getStatus();
         }

@@ -1,7 +1,6 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClientFilter;
-import dev.oauthfilter.samples.backend.ClientJsonbResolver;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,14 +8,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 
-/** The probe's JSON service as a Rest Client with the filter (default client) and a JSON-B of its own, as the sample's. */
+/**
+ * The target's JSON service as a Rest Client of the default client; {@link JsonProbe} registers its JSON-B. No
+ * {@code @Path} on the interface: see {@link TargetApi}.
+ */
 @RegisterProvider(OAuthClientFilter.class)
-@RegisterProvider(ClientJsonbResolver.class)
-@Path("/target")
 public interface JsonTargetApi {
 
     @GET
-    @Path("/json/{id}")
+    @Path("/target/json/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     JsonAnswer json(@PathParam("id") String id);
 }

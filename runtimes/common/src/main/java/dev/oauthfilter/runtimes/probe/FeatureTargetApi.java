@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -8,14 +8,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The probe's target service as a MicroProfile Rest Client whose filter an application {@link OAuthFeature} registers
- * (no {@code @RegisterProvider}): the Feature is registered again on the client the filter sends hops through.
+ * The target as a MicroProfile Rest Client whose filter an application {@link OAuthFeature} registers (no
+ * {@code @RegisterProvider}): the Feature is registered again on the client the filter sends hops through. No
+ * {@code @Path} on the interface: see {@link TargetApi}.
  */
-@Path("/target")
 @Produces(MediaType.TEXT_PLAIN)
 public interface FeatureTargetApi {
 
     @GET
-    @Path("/redirect/{status}/{origin}/{id}")
+    @Path("/target/redirect/{status}/{origin}/{id}")
     Response redirect(@PathParam("status") int status, @PathParam("origin") String origin, @PathParam("id") String id);
 }

@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
@@ -7,12 +7,15 @@ import jakarta.ws.rs.Path;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The notes service through client {@code propagated-fallback}: the caller's token, else the client's own. */
+/**
+ * A notes service ({@code probe-notes/mp-rest/url}; the Liberty ITs point it at the sample's protected one), called
+ * with the caller's own token (client {@code notes-propagated}).
+ */
 @RegisterRestClient(configKey = "probe-notes")
 @RegisterProvider(OAuthClientFilter.class)
-@OAuthClient("propagated-fallback")
+@OAuthClient("notes-propagated")
 @Path("/notes")
-public interface PropagatedWithFallbackApi {
+public interface NotesApi {
 
     @GET
     String notes();

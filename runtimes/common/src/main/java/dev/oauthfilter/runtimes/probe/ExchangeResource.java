@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An RFC 8693 token endpoint and a service for the Liberty ITs: the endpoint exchanges a subject token for a token of
+ * An RFC 8693 token endpoint and a service: the endpoint exchanges a subject token for a token of
  * the requested audience (and counts the exchanges per subject token); the service records the Authorization header
  * of each call per id.
  */

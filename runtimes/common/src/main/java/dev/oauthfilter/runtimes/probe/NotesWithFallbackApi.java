@@ -1,4 +1,4 @@
-package dev.oauthfilter.samples.it.probe;
+package dev.oauthfilter.runtimes.probe;
 
 import dev.oauthfilter.OAuthClient;
 import dev.oauthfilter.OAuthClientFilter;
@@ -7,12 +7,12 @@ import jakarta.ws.rs.Path;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The sample's protected notes service, called with the caller's own token (client {@code propagated}). */
+/** The notes service through client {@code notes-propagated-fallback}: the caller's token, else the client's own. */
 @RegisterRestClient(configKey = "probe-notes")
 @RegisterProvider(OAuthClientFilter.class)
-@OAuthClient("propagated")
+@OAuthClient("notes-propagated-fallback")
 @Path("/notes")
-public interface PropagatedApi {
+public interface NotesWithFallbackApi {
 
     @GET
     String notes();
