@@ -201,7 +201,7 @@ public final class TokenEndpointClient {
     private Answer exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(timing.readTimeout()) < 0 ? timeout : timing.readTimeout();
-        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
+        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + ShownEndpoint.of(endpoint));
         TokenRequestFactory.Prepared request = requests.request(endpoint, responseTimeout,
                 proof == null ? null : proof.jwt, subjectToken);
         CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request.http,
@@ -284,6 +284,6 @@ public final class TokenEndpointClient {
 
     private TokenException unreachable(URI endpoint, String what, Throwable cause) {
         return TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                .message("token endpoint " + endpoint + ": " + what).cause(cause).build();
+                .message("token endpoint " + ShownEndpoint.of(endpoint) + ": " + what).cause(cause).build();
     }
 }
