@@ -54,12 +54,13 @@ public interface TokenCache extends AutoCloseable {
     TokenProvider provider(OAuthClientConfig config);
 
     /**
-     * Reports what happens to the tokens of this cache's providers (present and future) to {@code events}: how
-     * the library's MicroProfile Metrics binding gets its figures. A listener that throws is logged and ignored. The
-     * listener of the application's default cache ({@link #shared()}) hears every cache of the application's clients,
-     * the fleet-wide one of {@code oauth.shared-cache.*} too.
+     * Reports what happens to the tokens of this cache's providers (present and future) to {@code events} too,
+     * beside the listeners the cache has: how the library's MicroProfile Metrics and OpenTelemetry bindings get their
+     * figures and spans, side by side. A listener that throws is logged and ignored. The listeners of the
+     * application's default cache ({@link #shared()}) hear every cache of the application's clients, the fleet-wide
+     * one of {@code oauth.shared-cache.*} too. {@link #close()} drops every listener (after telling it).
      *
-     * @param events the listener
+     * @param events one more listener ({@link TokenEvents#NONE} adds nothing)
      */
     void events(TokenEvents events);
 

@@ -33,7 +33,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * internal.clients  (the owner)       → API, tokens, propagation, endpoint
  * internal.jaxrs    (filter machinery)→ API, clients
  * internal          (LibraryDelegate) → API, clients, jaxrs
- * cdi, health, metrics (bindings)     → API, clients
+ * cdi, health, metrics, telemetry    → API, clients
+ *   (bindings; telemetry is exported for its one public class, OpenTelemetryBinding)
  * </pre>
  */
 @AnalyzeClasses(packages = "dev.oauthfilter",
@@ -57,23 +58,31 @@ class ArchitectureTest {
     private static final String WIRING = "dev.oauthfilter.internal";
 
     /** Each package and the packages of the library it may use besides itself. */
-    private static final Map<String, Set<String>> MAY_USE = Map.of(
-            API, Set.of(),
-            ENDPOINT, Set.of(API),
-            TOKENS, Set.of(API, ENDPOINT),
-            PROPAGATION, Set.of(API, TOKENS),
-            CLIENTS, Set.of(API, TOKENS, PROPAGATION, ENDPOINT),
-            JAXRS, Set.of(API, CLIENTS),
-            WIRING, Set.of(API, CLIENTS, JAXRS),
-            "dev.oauthfilter.cdi", Set.of(API, CLIENTS),
-            "dev.oauthfilter.health", Set.of(API, CLIENTS),
-            "dev.oauthfilter.metrics", Set.of(API, CLIENTS));
+    private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+            Map.entry(API, Set.of()),
+            Map.entry(ENDPOINT, Set.of(API)),
+            Map.entry(TOKENS, Set.of(API, ENDPOINT)),
+            Map.entry(PROPAGATION, Set.of(API, TOKENS)),
+            Map.entry(CLIENTS, Set.of(API, TOKENS, PROPAGATION, ENDPOINT)),
+            Map.entry(JAXRS, Set.of(API, CLIENTS)),
+            Map.entry(WIRING, Set.of(API, CLIENTS, JAXRS)),
+            Map.entry("dev.oauthfilter.cdi", Set.of(API, CLIENTS)),
+            Map.entry("dev.oauthfilter.health", Set.of(API, CLIENTS)),
+            Map.entry("dev.oauthfilter.metrics", Set.of(API, CLIENTS)),
+            Map.entry("dev.oauthfilter.telemetry", Set.of(API, CLIENTS)));
 
     @ArchTest
     static final ArchRule theApiIsALeaf = noClasses().that().resideInAPackage(API)
             .should().dependOnClassesThat(libraryOutside(API))
             .because("the root package is the public API: users see it alone, and it reaches the implementation only"
                     + " through OAuthFilterDelegate, found with ServiceLoader");
+
+    @ArchTest
+    static final ArchRule onlyTheTelemetryBindingUsesOpenTelemetry = noClasses()
+            .that().resideOutsideOfPackage("dev.oauthfilter.telemetry")
+            .should().dependOnClassesThat().resideInAPackage("io.opentelemetry..")
+            .because("the OpenTelemetry API is optional: its classes are loaded only by the binding, which the CDI"
+                    + " extension loads by name when the API is there");
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().assignedFrom(new EachPackageASlice()).should().beFreeOfCycles();

@@ -15,19 +15,28 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The library as a module on the module path: it exports its API alone, and works from there (its API finds the
- * implementation through the module's own {@code provides}). The other tests run on the class path, as application
- * servers load the library.
+ * The library as a module on the module path: it exports its API and the OpenTelemetry binding's package (for
+ * applications without CDI) alone, and works from there (its API finds the implementation through the module's own
+ * {@code provides}) without the optional APIs. The other tests run on the class path, as application servers load the
+ * library.
  */
 class ModuleDescriptorTest {
 
     private static final Path CLASSES = Path.of("target", "classes");
 
     @Test
-    void theModuleExportsTheApiAloneAndProvidesItsImplementation() {
+    void theModuleExportsTheApiAndTheTelemetryBindingAloneAndProvidesItsImplementation() {
         ModuleDescriptor module = ModuleFinder.of(CLASSES).find("dev.oauthfilter").orElseThrow().descriptor();
 
-        assertThat(module.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.oauthfilter");
+        assertThat(module.exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("dev.oauthfilter", "dev.oauthfilter.telemetry");
+        assertThat(module.exports()).allMatch(exports -> !exports.isQualified());
+        // optional at run time: the module resolves without OpenTelemetry (the test below has none on its path)
+        assertThat(module.requires()).filteredOn(requires -> requires.name().startsWith("io.opentelemetry"))
+                .extracting(ModuleDescriptor.Requires::name)
+                .containsExactlyInAnyOrder("io.opentelemetry.api", "io.opentelemetry.context");
+        assertThat(module.requires()).filteredOn(requires -> requires.name().startsWith("io.opentelemetry"))
+                .allMatch(requires -> requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC));
         assertThat(module.packages()).contains("dev.oauthfilter.internal.tokens", "dev.oauthfilter.internal.clients");
         assertThat(module.provides()).anySatisfy(provides -> {
             assertThat(provides.service()).isEqualTo("dev.oauthfilter.OAuthFilterDelegate");
@@ -62,7 +71,7 @@ class ModuleDescriptorTest {
         // at run time an open package counts as exported too: the bindings are open (CDI reflects on them)
         assertThat(library.getPackages().stream().filter(library::isExported).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("dev.oauthfilter", "dev.oauthfilter.cdi", "dev.oauthfilter.health",
-                        "dev.oauthfilter.metrics");
+                        "dev.oauthfilter.metrics", "dev.oauthfilter.telemetry");
         tokenCache.getMethod("close").invoke(cache);
     }
 }

@@ -2,7 +2,10 @@ package dev.oauthfilter.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +20,13 @@ public final class FreshLibrary extends ClassLoader {
 
     private static final String LIBRARY = "dev.oauthfilter.";
 
-    private FreshLibrary(ClassLoader parent) {
+    // classes of packages starting with this are not found, as when their jar is not there; null: none
+    private final String hidden;
+    private final List<String> defined = new CopyOnWriteArrayList<>();
+
+    private FreshLibrary(ClassLoader parent, String hidden) {
         super("fresh-oauth-filter", parent);
+        this.hidden = hidden;
     }
 
     /**
@@ -28,8 +36,36 @@ public final class FreshLibrary extends ClassLoader {
      * @param <T>      the argument's type
      */
     public static <T> void run(Class<? extends Consumer<T>> task, T argument) {
+        run(new FreshLibrary(task.getClassLoader(), null), task, argument);
+    }
+
+    /**
+     * As {@link #run}, where the classes of packages starting with {@code hidden} cannot be found (an optional API
+     * whose jar is not there).
+     *
+     * @return the library's classes the task loaded
+     */
+    public static <T> List<String> runWithout(String hidden, Class<? extends Consumer<T>> task, T argument) {
+        FreshLibrary loader = new FreshLibrary(task.getClassLoader(), hidden);
+        run(loader, task, argument);
+        return List.copyOf(loader.defined);
+    }
+
+    /**
+     * As {@link #run}, keeping nothing of the library loaded anew: the reference returned is cleared once nothing
+     * else (what the task left registered somewhere, say) keeps its class loader.
+     *
+     * @return a weak reference to the class loader the task ran in
+     */
+    public static <T> WeakReference<ClassLoader> runThenRelease(Class<? extends Consumer<T>> task, T argument) {
+        FreshLibrary loader = new FreshLibrary(task.getClassLoader(), null);
+        run(loader, task, argument);
+        return new WeakReference<>(loader);
+    }
+
+    private static <T> void run(FreshLibrary loader, Class<? extends Consumer<T>> task, T argument) {
         try {
-            Class<?> fresh = Class.forName(task.getName(), true, new FreshLibrary(task.getClassLoader()));
+            Class<?> fresh = Class.forName(task.getName(), true, loader);
             Constructor<?> constructor = fresh.getConstructor();
             @SuppressWarnings("unchecked")
             Consumer<T> consumer = (Consumer<T>) constructor.newInstance();
@@ -41,6 +77,9 @@ public final class FreshLibrary extends ClassLoader {
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (hidden != null && name.startsWith(hidden)) {
+            throw new ClassNotFoundException(name);
+        }
         if (!name.startsWith(LIBRARY)) {
             return super.loadClass(name, resolve);
         }
@@ -62,6 +101,7 @@ public final class FreshLibrary extends ClassLoader {
                 throw new ClassNotFoundException(name);
             }
             byte[] bytes = in.readAllBytes();
+            defined.add(name);
             return defineClass(name, bytes, 0, bytes.length);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);

@@ -159,30 +159,11 @@ public final class LogCapture implements BeforeAllCallback, AfterAllCallback, Be
     }
 
     private static void assertNothingForbidden(List<LogRecord> records, List<Forbidden> forbidden) {
-        List<Forbidden.Form> plain = new ArrayList<>();
-        List<Forbidden.Form> literal = new ArrayList<>();
-        for (Forbidden f : forbidden) {
-            plain.addAll(f.plain());
-            literal.addAll(f.plain());
-            literal.addAll(f.credentials());
-        }
+        ForbiddenSearch search = new ForbiddenSearch(forbidden);
         Set<String> found = new LinkedHashSet<>();
         for (LogRecord record : records) {
-            for (String text : LogRecordTexts.of(record)) {
-                for (String view : LogRecordTexts.views(text)) {
-                    for (Forbidden.Form form : literal) {
-                        if (view.contains(LogRecordTexts.bytes(form.text))) {
-                            found.add(describe(record, "the " + form));
-                        }
-                    }
-                    for (String decoded : LogRecordTexts.base64Decodings(view)) {
-                        for (Forbidden.Form form : plain) {
-                            if (decoded.contains(LogRecordTexts.bytes(form.text))) {
-                                found.add(describe(record, "Base64 of text holding the " + form));
-                            }
-                        }
-                    }
-                }
+            for (String what : search.in(LogRecordTexts.of(record))) {
+                found.add(describe(record, what));
             }
         }
         assertThat(found).as("log records must hold no secret and no token, in any form").isEmpty();

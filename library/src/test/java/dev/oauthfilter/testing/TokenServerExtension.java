@@ -47,6 +47,7 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
     private final List<FakeTokenServer> servers = new CopyOnWriteArrayList<>();
     private final List<TokenCache> caches = new CopyOnWriteArrayList<>();
     private final List<ApplicationClients> owners = new CopyOnWriteArrayList<>();
+    private final List<Forbidden> forbidden;
     private final LogCapture logs;
     private FakeTokenServer server;
     private TokenCache cache;
@@ -56,6 +57,7 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
     private TokenServerExtension(Forbidden... forbidden) {
         List<Forbidden> all = new ArrayList<>(List.of(forbidden));
         all.add(Forbidden.tokens(this::issuedTokens));
+        this.forbidden = List.copyOf(all);
         this.logs = LogCapture.forbidding(all.toArray(new Forbidden[0]));
     }
 
@@ -129,6 +131,14 @@ public final class TokenServerExtension implements BeforeAllCallback, AfterAllCa
     /** @return the capture of the library's log records */
     public LogCapture logs() {
         return logs;
+    }
+
+    /**
+     * @return what the log must not hold (the secrets given, and every token the servers issue): for a capture of
+     *         other output, such as {@link TelemetryCapture}
+     */
+    public Forbidden[] forbidden() {
+        return forbidden.toArray(new Forbidden[0]);
     }
 
     private List<String> issuedTokens() {

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 /**
  * One application's clients and everything they share: the default token cache (behind
  * {@code TokenProvider.of(config)}), the clients that MicroProfile Config describes (by name, each built on first
- * use), a fleet-wide cache when the configuration asks for one, the executor refreshes run on, and the listener of
+ * use), a fleet-wide cache when the configuration asks for one, the executor refreshes run on, and the listeners of
  * token events. The filter, the CDI producer, the readiness check and the metrics all ask this one object; nothing
  * else keeps a client.
  *
@@ -49,7 +49,8 @@ public final class ApplicationClients implements AutoCloseable {
     // the MicroProfile Config the clients come from; null: the application's, ConfigProvider.getConfig()
     private final org.eclipse.microprofile.config.Config fixedConfig;
     private final Object lock = new Object();
-    private TokenEvents events = TokenEvents.NONE;
+    // every listener of the application's caches: the fleet-wide cache of a registry made later hears them all
+    private TokenListeners events = TokenListeners.NONE;
     // the registry of the MicroProfile Config it was made for; replaced when the application's Config changes
     private ClientRegistry registry;
     private Object registryConfig;
@@ -139,7 +140,9 @@ public final class ApplicationClients implements AutoCloseable {
                 replaced = registry;
                 registry = new ClientRegistry(config, cache, clock);
                 registryConfig = config;
-                registry.events(events);
+                if (!events.isEmpty()) {
+                    registry.events(events);
+                }
             }
             current = registry;
         }
@@ -151,16 +154,20 @@ public final class ApplicationClients implements AutoCloseable {
 
     /**
      * Reports the token events of every cache of the application (the default one and a fleet-wide one) to
-     * {@code listener}: how the MicroProfile Metrics binding gets its figures.
+     * {@code listener} too, beside the listeners there are: how the MicroProfile Metrics and the OpenTelemetry
+     * bindings get their figures, side by side. Listeners are dropped when the application's clients close.
      *
-     * @param listener the listener, told at once of the token sources there are
+     * @param listener the listener, told at once of the token sources there are ({@link TokenEvents#NONE}: none)
      */
     public void events(TokenEvents listener) {
         Objects.requireNonNull(listener, "listener");
+        if (listener == TokenEvents.NONE) {
+            return;
+        }
         TokenEvents safe = new SafeTokenEvents(listener);
         ClientRegistry current;
         synchronized (lock) {
-            events = safe;
+            events = events.with(safe);
             current = registry;
         }
         cache.listen(safe);
@@ -171,7 +178,8 @@ public final class ApplicationClients implements AutoCloseable {
 
     /**
      * The application stops: the registry's fleet-wide cache (and what its JCache provider started) and the default
-     * cache's threads and HTTP clients are released, the listener is told. Both are made anew if asked again.
+     * cache's threads and HTTP clients are released, the listeners are told and dropped. Both are made anew if asked
+     * again.
      */
     @Override
     public void close() {
@@ -180,7 +188,7 @@ public final class ApplicationClients implements AutoCloseable {
             closed = registry;
             registry = null;
             registryConfig = null;
-            events = TokenEvents.NONE;
+            events = TokenListeners.NONE;
         }
         try {
             if (closed != null) {

@@ -49,7 +49,7 @@ public final class BoundedTokenCache implements TokenCache {
     private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
-    private TokenEvents events = TokenEvents.NONE;
+    private TokenListeners listeners = TokenListeners.NONE;
 
     /**
      * @param clock           decides FRESH / STALE / EXPIRED
@@ -80,8 +80,8 @@ public final class BoundedTokenCache implements TokenCache {
             RefreshingTokenSource provider = providers.get(config.sourceKey());
             if (provider == null) {
                 provider = sources.create(config);
-                provider.events(events);
-                events.sourceCreated(config.name(), provider);
+                provider.events(events());
+                listeners.sourceCreated(config.name(), provider);
                 providers.put(config.sourceKey(), provider);
                 evictBeyondCapacity();
             }
@@ -101,7 +101,7 @@ public final class BoundedTokenCache implements TokenCache {
         synchronized (providers) {
             return exchanges.computeIfAbsent(config.sourceKey(), key -> {
                 ExchangedTokens exchange = sources.exchange(config);
-                exchange.events(events);
+                exchange.events(events());
                 return exchange;
             });
         }
@@ -130,17 +130,29 @@ public final class BoundedTokenCache implements TokenCache {
         }
     }
 
-    /** Reports this cache's events to {@code listener}, and tells it at once of the sources there are. */
+    /**
+     * Reports this cache's events to {@code listener} too (beside the listeners it has), and tells it at once of the
+     * sources there are.
+     */
     void listen(TokenEvents listener) {
-        TokenEvents safe = listener instanceof SafeTokenEvents ? listener : new SafeTokenEvents(listener);
-        synchronized (providers) {
-            this.events = safe;
-            providers.values().forEach(provider -> {
-                provider.events(safe);
-                safe.sourceCreated(provider.config().name(), provider);
-            });
-            exchanges.values().forEach(exchange -> exchange.events(safe));
+        if (listener == TokenEvents.NONE) {
+            return;
         }
+        TokenEvents added = listener instanceof SafeTokenEvents ? listener : new SafeTokenEvents(listener);
+        synchronized (providers) {
+            listeners = listeners.with(added);
+            TokenEvents all = events();
+            providers.values().forEach(provider -> {
+                provider.events(all);
+                added.sourceCreated(provider.config().name(), provider);
+            });
+            exchanges.values().forEach(exchange -> exchange.events(all));
+        }
+    }
+
+    /** @return what the sources report to: the listeners, or nothing (then cache hits are not even counted) */
+    private TokenEvents events() {
+        return listeners.isEmpty() ? TokenEvents.NONE : listeners;
     }
 
     @Override
@@ -150,8 +162,8 @@ public final class BoundedTokenCache implements TokenCache {
         synchronized (providers) {
             providers.clear();
             exchanges.clear();
-            listener = events;
-            events = TokenEvents.NONE;
+            listener = listeners;
+            listeners = TokenListeners.NONE;
             ended = ownExecutor;
             ownExecutor = null;
         }

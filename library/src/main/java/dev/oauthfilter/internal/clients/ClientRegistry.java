@@ -12,6 +12,7 @@ import dev.oauthfilter.TokenStatus;
 import dev.oauthfilter.internal.propagation.PropagatingTokenSource;
 import org.eclipse.microprofile.config.Config;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,32 +59,51 @@ final class ClientRegistry implements AutoCloseable {
     }
 
     /**
-     * Reports the fleet-wide cache's token events, if the registry made one, to the application's listener (the one
-     * the default cache reports to, which the application's closing tells; not this cache's).
+     * Reports the fleet-wide cache's token events, if the registry made one, to one more of the application's
+     * listeners (which the default cache reports to, and which the application's closing tells: not this cache's).
      */
     void events(TokenEvents listener) {
         if (fleetCache != null) {
-            fleetCache.events(new TokenEvents() {
-                @Override
-                public void tokenRequest(String client, String outcome, Duration took) {
-                    listener.tokenRequest(client, outcome, took);
-                }
+            fleetCache.events(new FleetEvents(listener));
+        }
+    }
 
-                @Override
-                public void backgroundRefresh(String client) {
-                    listener.backgroundRefresh(client);
-                }
+    /** Everything the fleet-wide cache hears, but its closing: the application's closing tells the listener once. */
+    private static final class FleetEvents implements TokenEvents {
+        private final TokenEvents listener;
 
-                @Override
-                public void waited(String client) {
-                    listener.waited(client);
-                }
+        FleetEvents(TokenEvents listener) {
+            this.listener = listener;
+        }
 
-                @Override
-                public void sourceCreated(String client, TokenStatus status) {
-                    listener.sourceCreated(client, status);
-                }
-            });
+        @Override
+        public void tokenRequest(String client, String outcome, Duration took) {
+            listener.tokenRequest(client, outcome, took);
+        }
+
+        @Override
+        public void backgroundRefresh(String client) {
+            listener.backgroundRefresh(client);
+        }
+
+        @Override
+        public void waited(String client) {
+            listener.waited(client);
+        }
+
+        @Override
+        public void sourceCreated(String client, TokenStatus status) {
+            listener.sourceCreated(client, status);
+        }
+
+        @Override
+        public Runnable acquisition(String client, boolean awaited, Runnable acquisition) {
+            return listener.acquisition(client, awaited, acquisition);
+        }
+
+        @Override
+        public HttpExchange httpRequest(String client, String grantType, URI endpoint, int resendCount) {
+            return listener.httpRequest(client, grantType, endpoint, resendCount);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.oauthfilter.internal.clients;
 import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenStatus;
 
-
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -45,13 +45,43 @@ final class SafeTokenEvents implements TokenEvents {
         guard(delegate::closed);
     }
 
+    @Override
+    public Runnable acquisition(String client, boolean awaited, Runnable acquisition) {
+        Runnable wrapped;
+        try {
+            wrapped = delegate.acquisition(client, awaited, acquisition);
+        } catch (RuntimeException e) {
+            warn(e);
+            return acquisition;
+        }
+        // the token source runs acquisition itself if the wrapper drops it or fails before it
+        return wrapped == null || wrapped == acquisition ? acquisition : () -> guard(wrapped);
+    }
+
+    @Override
+    public HttpExchange httpRequest(String client, String grantType, URI endpoint, int resendCount) {
+        HttpExchange exchange;
+        try {
+            exchange = delegate.httpRequest(client, grantType, endpoint, resendCount);
+        } catch (RuntimeException e) {
+            warn(e);
+            return HttpExchange.NONE;
+        }
+        return exchange == null || exchange == HttpExchange.NONE ? HttpExchange.NONE
+                : (status, outcome) -> guard(() -> exchange.ended(status, outcome));
+    }
+
     private void guard(Runnable event) {
         try {
             event.run();
         } catch (RuntimeException e) {
-            if (warned.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "oauth-filter: a token event listener failed; tokens are not affected", e);
-            }
+            warn(e);
+        }
+    }
+
+    private void warn(RuntimeException e) {
+        if (warned.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "oauth-filter: a token event listener failed; tokens are not affected", e);
         }
     }
 }

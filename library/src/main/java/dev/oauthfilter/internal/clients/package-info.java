@@ -4,7 +4,7 @@
  * ({@link dev.oauthfilter.internal.clients.BoundedTokenCache}), the clients MicroProfile Config describes (read by
  * {@link dev.oauthfilter.internal.clients.MicroProfileClientConfigs}; the key names live in {@code MicroProfileKeys}
  * alone, and messages about such a client name its keys and environment variables), a fleet-wide cache when
- * {@code oauth.shared-cache.*} asks for one, the refresh executor and the listener of token events. The filter, the
+ * {@code oauth.shared-cache.*} asks for one, the refresh executor and the listeners of token events. The filter, the
  * CDI producer, the readiness check and the metrics all find a client here; the filter's no-argument constructor
  * looks a client up by name in MicroProfile Config (not in CDI: the producer hands out the same clients). Also the
  * {@code VCAP_SERVICES} config source for Cloud Foundry bindings of Mobile Client Access and App ID. Uses the

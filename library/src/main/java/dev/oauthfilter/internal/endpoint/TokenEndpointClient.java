@@ -5,6 +5,7 @@ import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.Timing;
+import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenException;
 
 import java.io.IOException;
@@ -37,6 +38,9 @@ public final class TokenEndpointClient {
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     private static final Logger LOG = Logger.getLogger(TokenEndpointClient.class.getName());
+    private static final String CLIENT_CREDENTIALS = "client_credentials";
+    private static final String USE_DPOP_NONCE = "use_dpop_nonce";
+    private static final String SUCCESS = "success";
 
     private final OAuthClientConfig config;
     private final Timing timing;
@@ -79,7 +83,20 @@ public final class TokenEndpointClient {
      * @throws TokenException on any failure, with a code and whether retrying can help
      */
     public AccessToken requestToken(Duration timeout) {
-        return request(timeout, null);
+        return requestToken(timeout, SentRequests.none());
+    }
+
+    /**
+     * Requests a token once, reporting each HTTP request it sends (one, or two when the server asks for a DPoP
+     * nonce).
+     *
+     * @param timeout the longest this call may take
+     * @param sent    the HTTP requests of the acquisition this request belongs to
+     * @return the token
+     * @throws TokenException on any failure, with a code and whether retrying can help
+     */
+    public AccessToken requestToken(Duration timeout, SentRequests sent) {
+        return request(timeout, null, sent);
     }
 
     /**
@@ -92,21 +109,46 @@ public final class TokenEndpointClient {
      * @throws TokenException on any failure, with a code and whether retrying can help
      */
     public AccessToken exchangeToken(String subjectToken, Duration timeout) {
-        return request(timeout, Objects.requireNonNull(subjectToken, "subjectToken"));
+        return exchangeToken(subjectToken, timeout, SentRequests.none());
     }
 
-    private AccessToken request(Duration timeout, String subjectToken) {
+    /**
+     * As {@link #exchangeToken(String, Duration)}, reporting each HTTP request it sends.
+     *
+     * @param subjectToken the token to exchange (an incoming request's), never logged
+     * @param timeout      the longest this call may take
+     * @param sent         the HTTP requests of the acquisition this exchange belongs to
+     * @return the token issued in exchange
+     * @throws TokenException on any failure, with a code and whether retrying can help
+     */
+    public AccessToken exchangeToken(String subjectToken, Duration timeout, SentRequests sent) {
+        return request(timeout, Objects.requireNonNull(subjectToken, "subjectToken"), sent);
+    }
+
+    private AccessToken request(Duration timeout, String subjectToken, SentRequests sent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI endpoint = locator.locate(timeout);
+        String grant = subjectToken == null ? CLIENT_CREDENTIALS : TokenRequestFactory.TOKEN_EXCHANGE;
         DPoPProofs.Proof proof = proofs == null ? null : proofs.signedProof("POST", endpoint, null);
-        Answer answer = exchange(endpoint, deadline, subjectToken, proof);
+        TokenEvents.HttpExchange traced = sent.sending(grant, endpoint);
+        Answer answer = exchange(endpoint, deadline, subjectToken, proof, traced);
         if (proof != null && asksForNonce(endpoint, answer.response, proof.nonce)) {
             // RFC 9449 §8: the server wants a nonce of its own in the proof; one more request, with it
             LOG.fine(() -> "client '" + config.name() + "': the token endpoint asks for a DPoP nonce; asking again"
                     + " with it");
-            answer = exchange(endpoint, deadline, subjectToken, proofs.signedProof("POST", endpoint, null));
+            traced.ended(answer.response.statusCode(), USE_DPOP_NONCE);
+            DPoPProofs.Proof again = proofs.signedProof("POST", endpoint, null);
+            traced = sent.sending(grant, endpoint);
+            answer = exchange(endpoint, deadline, subjectToken, again, traced);
         }
-        AccessToken token = parse(answer);
+        AccessToken token;
+        try {
+            token = parse(answer);
+        } catch (TokenException e) {
+            traced.ended(answer.response.statusCode(), e.code());
+            throw e;
+        }
+        traced.ended(answer.response.statusCode(), SUCCESS);
         LOG.fine(() -> "client '" + config.name() + "': obtained " + token);
         return token;
     }
@@ -142,10 +184,24 @@ public final class TokenEndpointClient {
         }
     }
 
+    /** Sends one request; when no answer comes, {@code traced} is told so (with the failure's code). */
+    private Answer exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof,
+                            TokenEvents.HttpExchange traced) {
+        try {
+            return exchange(endpoint, deadline, subjectToken, proof);
+        } catch (TokenException e) {
+            traced.ended(0, e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            traced.ended(0, ErrorCode.INTERNAL_ERROR.name());
+            throw e;
+        }
+    }
+
     private Answer exchange(URI endpoint, long deadline, String subjectToken, DPoPProofs.Proof proof) {
         Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Duration responseTimeout = timeout.compareTo(timing.readTimeout()) < 0 ? timeout : timing.readTimeout();
-        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + endpoint);
+        LOG.fine(() -> "client '" + config.name() + "': requesting a token from " + ShownEndpoint.of(endpoint));
         TokenRequestFactory.Prepared request = requests.request(endpoint, responseTimeout,
                 proof == null ? null : proof.jwt, subjectToken);
         CompletableFuture<HttpResponse<byte[]>> exchange = http.get().sendAsync(request.http,
@@ -228,6 +284,6 @@ public final class TokenEndpointClient {
 
     private TokenException unreachable(URI endpoint, String what, Throwable cause) {
         return TokenException.builder(ErrorCode.TOKEN_ENDPOINT_UNREACHABLE).clientName(config.name())
-                .message("token endpoint " + endpoint + ": " + what).cause(cause).build();
+                .message("token endpoint " + ShownEndpoint.of(endpoint) + ": " + what).cause(cause).build();
     }
 }

@@ -74,7 +74,7 @@ final class TokenEndpointLocator {
             }
             URI tokenEndpoint = tokenEndpoint(document, response.body());
             LOG.fine(() -> "client '" + config.name() + "': discovered token endpoint "
-                    + ServerText.clean(tokenEndpoint) + " in " + document);
+                    + ServerText.clean(ShownEndpoint.of(tokenEndpoint)) + " in " + document);
             return tokenEndpoint;
         }
         throw notFound;
@@ -150,8 +150,8 @@ final class TokenEndpointLocator {
         }
         if (scheme.equals("http") && !configured.permitsPlainHttpTo(uri.getHost())) {
             throw TokenException.builder(ErrorCode.INSECURE_TOKEN_URL).clientName(config.name())
-                    .message("the discovered token endpoint " + ServerText.clean(uri) + " is plain http; set "
-                            + config.settingNames().of(ClientSetting.ALLOW_INSECURE_HTTP)
+                    .message("the discovered token endpoint " + ServerText.clean(ShownEndpoint.of(uri))
+                            + " is plain http; set " + config.settingNames().of(ClientSetting.ALLOW_INSECURE_HTTP)
                             + " to true only if that is really wanted")
                     .build();
         }

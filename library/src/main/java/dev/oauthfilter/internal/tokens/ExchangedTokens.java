@@ -144,8 +144,8 @@ public final class ExchangedTokens implements TokenExchange {
 
     private void fetch(Entry entry, String key, String subjectToken) {
         try {
-            AccessToken token = new RetryingTokenSource(config,
-                    timeout -> endpoint.exchangeToken(subjectToken, timeout), () -> events)
+            AccessToken token = new RetryingTokenSource(config, TokenSource.reporting(
+                    (timeout, sent) -> endpoint.exchangeToken(subjectToken, timeout, sent)), () -> events)
                     .fetch(config.timing().acquisitionTimeout());
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);

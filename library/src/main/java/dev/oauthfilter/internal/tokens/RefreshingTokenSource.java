@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
@@ -266,14 +267,49 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
             if (!needed) {
                 events.backgroundRefresh(config.name());
             }
+            Runnable refresh = acquisition(mine, needed);
             try {
-                executor.execute(() -> refresh(mine));
+                executor.execute(refresh);
             } catch (RejectedExecutionException e) {
                 LOG.fine(() -> "client '" + config.name() + "': executor rejected the refresh, running it inline");
-                refresh(mine);
+                refresh.run();
             }
             return mine;
         }
+    }
+
+    /**
+     * The refresh task, as the listener wraps it (asked on the caller's thread: a tracing listener carries the
+     * caller's context over to the thread that runs it). Whatever the listener returns, {@code refresh(request)} runs
+     * exactly once when the task runs: a wrapper that drops the task or fails before it must not leave the request
+     * pending (every later caller would wait out its timeout, for ever), nor may one that runs it twice send twice.
+     */
+    private Runnable acquisition(CompletableFuture<RefreshPlan> request, boolean awaited) {
+        AtomicBoolean ran = new AtomicBoolean();
+        Runnable once = () -> {
+            if (ran.compareAndSet(false, true)) {
+                refresh(request);
+            }
+        };
+        Runnable wrapped;
+        try {
+            wrapped = events.acquisition(config.name(), awaited, once);
+        } catch (RuntimeException e) {
+            wrapped = null;
+        }
+        if (wrapped == once || wrapped == null) {
+            return once;
+        }
+        Runnable listeners = wrapped;
+        return () -> {
+            try {
+                listeners.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "client '" + config.name() + "': a token event listener failed", e);
+            } finally {
+                once.run();
+            }
+        };
     }
 
     private void refresh(CompletableFuture<RefreshPlan> mine) {

@@ -5,6 +5,7 @@ import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenEvents;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.internal.endpoint.SentRequests;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
  * One acquisition: token requests to the endpoint, transient failures (unreachable, 5xx, 429) retried up to
  * {@code max-attempts} with doubling, jittered backoff and the server's {@code Retry-After} (up to
  * {@code max-retry-after}), all within the time given. Whatever the endpoint client throws becomes a
- * {@link TokenException}; every attempt is reported to the events.
+ * {@link TokenException}; every attempt is reported to the events, and each HTTP request it sends is numbered
+ * ({@link SentRequests}).
  */
 final class RetryingTokenSource implements TokenSource {
 
@@ -38,10 +40,11 @@ final class RetryingTokenSource implements TokenSource {
         // Deadlines bound real waiting, so they use the monotonic nanoTime, not the (test-controlled) Clock.
         long start = System.nanoTime();
         long budget = Durations.nanos(timeout);
+        SentRequests sent = new SentRequests(events.get(), config.name());
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                AccessToken token = once(Duration.ofNanos(Math.max(1, budget - (started - start))));
+                AccessToken token = once(Duration.ofNanos(Math.max(1, budget - (started - start))), sent);
                 events.get().tokenRequest(config.name(), "success", Duration.ofNanos(System.nanoTime() - started));
                 return token;
             } catch (TokenException e) {
@@ -61,9 +64,9 @@ final class RetryingTokenSource implements TokenSource {
     }
 
     /** One token request; a failure that is not a TokenException becomes one (INTERNAL_ERROR). */
-    private AccessToken once(Duration timeout) {
+    private AccessToken once(Duration timeout, SentRequests sent) {
         try {
-            return endpoint.fetch(timeout);
+            return endpoint.fetch(timeout, sent);
         } catch (TokenException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -58,7 +58,8 @@ public final class TokenSources implements AutoCloseable {
                 : config.dpop().key().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
                 httpClients.forSettings(config.timing().connectTimeout(), config.tls().context()), clock, proofs);
-        return new RefreshingTokenSource(config, endpoint::requestToken, clock, executor, store, proofs);
+        return new RefreshingTokenSource(config, TokenSource.reporting(endpoint::requestToken), clock, executor, store,
+                proofs);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The public listener of the application's default cache, {@code TokenCache.shared().events(listener)} (the API's
- * one way to observe tokens, e.g. for a Telemetry binding beside the metrics one), and the clients that MicroProfile
- * Config shares with a fleet ({@code oauth.shared-cache.*}).
+ * one way to observe tokens, how the Telemetry binding listens beside the metrics one), and the clients that
+ * MicroProfile Config shares with a fleet ({@code oauth.shared-cache.*}): they hear every event, the tracing ones
+ * too.
  */
 class DefaultCacheListenerTest {
 
@@ -56,11 +58,24 @@ class DefaultCacheListenerTest {
             public void sourceCreated(String client, TokenStatus status) {
                 heard.add("source " + client);
             }
+
+            @Override
+            public Runnable acquisition(String client, boolean awaited, Runnable acquisition) {
+                heard.add("acquisition " + client);
+                return acquisition;
+            }
+
+            @Override
+            public HttpExchange httpRequest(String client, String grantType, URI endpoint, int resendCount) {
+                heard.add("http " + client + " " + grantType);
+                return (status, outcome) -> heard.add("ended " + status + " " + outcome);
+            }
         });
         try (AutoCloseable installed = TestConfigs.install(TestConfigs.of(p))) {
             new TokenProviderProducer().defaultClient().token();
 
-            assertThat(heard).as("what TokenCache.shared()'s listener heard").contains("request default success");
+            assertThat(heard).as("what TokenCache.shared()'s listener heard").contains("request default success",
+                    "acquisition default", "http default client_credentials", "ended 200 success");
         } finally {
             TokenCache.shared().events(TokenEvents.NONE);
             Method stop = OAuthFilterExtension.class.getDeclaredMethod("releaseOnShutdown", BeforeShutdown.class);
