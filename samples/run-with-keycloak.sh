@@ -59,8 +59,8 @@ done
 curl -fsS -o /dev/null "$issuer/.well-known/openid-configuration" || { echo "Keycloak did not start in 240 s" >&2; exit 1; }
 echo "Keycloak is ready: $issuer"
 
-# MicroProfile Config reads these environment variables in place of the sample's properties (oauth.token-url wins
-# over the MCA layout of the default client)
+# MicroProfile Config reads these environment variables in place of the sample's properties (an environment variable
+# wins over microprofile-config.properties)
 export OAUTH_TOKEN_URL="$issuer/protocol/openid-connect/token"
 export OAUTH_CLIENT_ID=notes-backend
 export OAUTH_CLIENT_SECRET=sample-only-notes-backend-secret

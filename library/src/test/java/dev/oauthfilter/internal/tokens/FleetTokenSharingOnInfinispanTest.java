@@ -54,7 +54,7 @@ class FleetTokenSharingOnInfinispanTest extends FleetTokenSharingTest {
         try (InfinispanCluster undefined = new InfinispanCluster(7841, Caches.UNDEFINED)) {
             Set<String> served = tokensOfTwoReplicas(undefined);
 
-            // what the README warns of: the library's createCache gives each member a local cache of its own
+            // what docs/FLEET.md warns of: the library's createCache gives each member a local cache of its own
             assertThat(served).hasSize(2);
             assertThat(server.tokenRequestCount()).isEqualTo(2);
             assertThat(fixture.logs().lines()).noneMatch(line -> line.startsWith("WARNING"));
