@@ -28,9 +28,10 @@ if [ -z "$java_home" ] || [ ! -x "$java_home/bin/java" ]; then
 fi
 
 if [ ! -x "$home/bin/kc.sh" ]; then
-  mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
-      -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip"
-  zip="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/keycloak/keycloak-quarkus-dist/$version/keycloak-quarkus-dist-$version.zip"
+  # copied out of whatever local repository Maven uses (settings.xml, -Dmaven.repo.local), not looked up in ~/.m2
+  mvn -q -B -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory=samples/target/keycloak-dist
+  zip="samples/target/keycloak-dist/keycloak-quarkus-dist-$version.zip"
   mkdir -p samples/target/keycloak
   if command -v unzip >/dev/null 2>&1; then
     unzip -q -o "$zip" -d samples/target/keycloak
