@@ -4,6 +4,7 @@ import dev.oauthfilter.TokenStatus;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
@@ -65,9 +66,8 @@ final class TokenInstruments implements AutoCloseable {
     TokenInstruments(Meter meter, Map<TokenStatus, String> sources) {
         requests = meter.counterBuilder("oauth.token.requests").setUnit("{request}")
                 .setDescription("Requests to the token endpoint, by client and outcome").build();
-        duration = meter.histogramBuilder("oauth.token.request.duration").setUnit("s")
-                .setDescription("Duration of token endpoint requests")
-                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        duration = withDurationBuckets(meter.histogramBuilder("oauth.token.request.duration").setUnit("s")
+                .setDescription("Duration of token endpoint requests")).build();
         refreshes = meter.counterBuilder("oauth.token.refreshes").setUnit("{refresh}")
                 .setDescription("Background refreshes of stale tokens started").build();
         waiters = meter.counterBuilder("oauth.token.waiters").setUnit("{call}")
@@ -108,5 +108,17 @@ final class TokenInstruments implements AutoCloseable {
     public void close() {
         cacheHits.close();
         expiry.close();
+    }
+
+    /**
+     * The bucket advice where the server's OpenTelemetry API has it (1.32 and later); an older one (Payara 7.2025.1
+     * gives applications 1.29) lacks the method, and the histogram then has the SDK's default buckets.
+     */
+    static DoubleHistogramBuilder withDurationBuckets(DoubleHistogramBuilder histogram) {
+        try {
+            return histogram.setExplicitBucketBoundariesAdvice(DURATION_BUCKETS);
+        } catch (IncompatibleClassChangeError olderApi) {
+            return histogram;
+        }
     }
 }

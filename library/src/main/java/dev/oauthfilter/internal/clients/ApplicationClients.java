@@ -113,7 +113,10 @@ public final class ApplicationClients implements AutoCloseable {
     public ConfiguredClient client(String name) {
         try {
             return registry().client(name);
-        } catch (LinkageError noMicroProfileConfig) {
+        } catch (NoClassDefFoundError missing) {
+            if (!String.valueOf(missing.getMessage()).startsWith("org/eclipse/microprofile/config")) {
+                throw missing;
+            }
             throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(name)
                     .message("OAuthClientFilter() finds its settings through MicroProfile Config, which is not there;"
                             + " register new OAuthClientFilter(TokenProvider.of(config)) instead")

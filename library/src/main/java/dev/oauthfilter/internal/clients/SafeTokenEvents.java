@@ -50,7 +50,7 @@ final class SafeTokenEvents implements TokenEvents {
         Runnable wrapped;
         try {
             wrapped = delegate.acquisition(client, awaited, acquisition);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             warn(e);
             return acquisition;
         }
@@ -63,7 +63,7 @@ final class SafeTokenEvents implements TokenEvents {
         HttpExchange exchange;
         try {
             exchange = delegate.httpRequest(client, grantType, endpoint, resendCount);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             warn(e);
             return HttpExchange.NONE;
         }
@@ -74,12 +74,14 @@ final class SafeTokenEvents implements TokenEvents {
     private void guard(Runnable event) {
         try {
             event.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             warn(e);
         }
     }
 
-    private void warn(RuntimeException e) {
+    // a LinkageError too: a listener built against a newer API than the server's (the OpenTelemetry binding on
+    // Payara 7.2025.1, whose OpenTelemetry API is 1.29) must not keep the application from getting tokens
+    private void warn(Throwable e) {
         if (warned.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, "oauth-filter: a token event listener failed; tokens are not affected", e);
         }

@@ -89,6 +89,24 @@ class TokenListenersTest {
         }
     }
 
+    /** Built against a newer API than the one it meets (the OpenTelemetry binding on Payara's OpenTelemetry 1.29). */
+    private static final class Incompatible implements TokenEvents {
+        @Override
+        public void sourceCreated(String client, TokenStatus status) {
+            throw new NoSuchMethodError("DoubleHistogramBuilder.setExplicitBucketBoundariesAdvice(java.util.List)");
+        }
+
+        @Override
+        public Runnable acquisition(String client, boolean awaited, Runnable acquisition) {
+            throw new NoClassDefFoundError("io/opentelemetry/context/Context");
+        }
+
+        @Override
+        public HttpExchange httpRequest(String client, String grantType, URI endpoint, int resendCount) {
+            throw new AbstractMethodError("SpanBuilder.startSpan");
+        }
+    }
+
     @Test
     void twoListenersOfTheApplicationsClientsBothHearEveryEvent() {
         Heard metrics = new Heard();
@@ -133,6 +151,16 @@ class TokenListenersTest {
         assertThat(fixture.server().tokenRequestCount()).isEqualTo(1);
         assertThat(heard.events).containsExactly("source listened", "acquisition listened awaited=true",
                 "http listened client_credentials /token #0", "ended 200 success", "request listened success");
+        assertThat(fixture.logs().lines()).filteredOn(line -> line.contains("a token event listener failed"))
+                .hasSize(1);
+    }
+
+    @Test
+    void aListenerBuiltAgainstANewerApiThanTheServersKeepsNoTokenFromBeingHad() {
+        TokenCache cache = fixture.cache();
+        cache.events(new Incompatible());
+
+        assertThat(cache.provider(config()).token().value()).isNotBlank();
         assertThat(fixture.logs().lines()).filteredOn(line -> line.contains("a token event listener failed"))
                 .hasSize(1);
     }
