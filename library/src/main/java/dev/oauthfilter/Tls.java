@@ -22,7 +22,11 @@ public final class Tls {
         this.clientCertificate = clientCertificate;
     }
 
-    /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
+    /**
+     * @return the TLS context for the token endpoint; empty for the server's: on Open Liberty with
+     *         {@code transportSecurity-1.0}, its outbound SSL configuration for the token endpoint's host and port,
+     *         elsewhere the JVM default ({@code SSLContext.getDefault()})
+     */
     public Optional<SSLContext> context() {
         return Optional.ofNullable(context);
     }
@@ -38,7 +42,7 @@ public final class Tls {
 
     @Override
     public String toString() {
-        return "Tls[" + (context == null ? "JVM default" : "own context")
+        return "Tls[" + (context == null ? "server or JVM default" : "own context")
                 + (clientCertificate == null ? "" : ", clientCertificate="
                 + clientCertificate.getSubjectX500Principal().getName()) + "]";
     }
