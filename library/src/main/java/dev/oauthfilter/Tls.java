@@ -24,8 +24,9 @@ public final class Tls {
 
     /**
      * @return the TLS context for the token endpoint; empty for the server's: on Open Liberty with
-     *         {@code transportSecurity-1.0}, its outbound SSL configuration for the token endpoint's host and port,
-     *         elsewhere the JVM default ({@code SSLContext.getDefault()})
+     *         {@code transportSecurity-1.0}, its outbound SSL configuration for the token endpoint's host and port
+     *         (an {@code <ssl>} with an {@code <outboundConnection>} for them, else
+     *         {@code <sslDefault outboundSSLRef>}), otherwise the JVM default ({@code SSLContext.getDefault()})
      */
     public Optional<SSLContext> context() {
         return Optional.ofNullable(context);

@@ -15,8 +15,9 @@ import javax.net.ssl.SSLContext;
  * Open Liberty's SSL configurations, through its public API {@code com.ibm.websphere.ssl.JSSEHelper} (type
  * {@code ibm-api}, from the {@code ssl-1.0} feature that {@code transportSecurity-1.0} includes), called reflectively
  * so that the library loads on any server. For a connection without an id it asks as Liberty's own JAX-RS client does
- * without {@code com.ibm.ws.jaxrs.client.ssl.config}: outbound, with the remote host and port, so that
- * {@code <outboundConnection>} filters, then {@code <sslDefault outboundSSLRef>}, then {@code defaultSSLConfig} apply.
+ * without {@code com.ibm.ws.jaxrs.client.ssl.config}: outbound, with the remote host and port, so that an
+ * {@code <ssl>} whose {@code <outboundConnection>} names them applies, else {@code <sslDefault outboundSSLRef>}; but
+ * where Liberty's choice is its {@code defaultSSLConfig}, the JVM's default context stays (named, it is taken).
  */
 final class LibertySsl implements ServerTls.Configurations {
 
@@ -27,6 +28,13 @@ final class LibertySsl implements ServerTls.Configurations {
     private static final String OUTBOUND = "outbound";
     private static final String REMOTE_HOST = "com.ibm.ssl.remoteHost";
     private static final String REMOTE_PORT = "com.ibm.ssl.remotePort";
+    private static final String ALIAS = "com.ibm.ssl.alias";
+    /**
+     * The configuration Liberty builds around {@code defaultKeyStore}, for its HTTPS port first: it trusts that key
+     * store alone (not the JDK's CAs, unless {@code trustDefaultCerts}), so taking it unasked would turn a token
+     * endpoint with a public CA's certificate, trusted by the JVM's default until now, away.
+     */
+    private static final String DEFAULT_SSL_CONFIG = "defaultSSLConfig";
 
     private final Object helper;
     private final Method exists;
@@ -87,9 +95,16 @@ final class LibertySsl implements ServerTls.Configurations {
             throw new GeneralSecurityException("no SSL configuration '" + ServerText.clean(id) + "'");
         }
         try {
-            Properties chosen = (Properties) properties.invoke(helper, id, connection, null, id == null);
+            Properties chosen = (Properties) properties.invoke(helper, id, connection, null, false);
+            if (chosen == null && id != null) {
+                throw new GeneralSecurityException("no SSL configuration '" + ServerText.clean(id) + "'");
+            }
             if (chosen == null) {
-                return Optional.empty();
+                // no <outboundConnection> for the host: <sslDefault outboundSSLRef>, else defaultSSLConfig
+                chosen = (Properties) properties.invoke(helper, null, connection, null, true);
+                if (chosen == null || DEFAULT_SSL_CONFIG.equals(chosen.getProperty(ALIAS))) {
+                    return Optional.empty();
+                }
             }
             return Optional.of((SSLContext) context.invoke(helper, connection, chosen));
         } catch (InvocationTargetException e) {

@@ -7,8 +7,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The TLS configuration of the server the library runs in, for token requests that have no TLS context of their own:
- * on Open Liberty, its SSL configurations ({@code <ssl>}, {@code <sslDefault outboundSSLRef>},
- * {@code <outboundConnection>}); elsewhere none, and token requests use the JVM's default context.
+ * on Open Liberty, its SSL configurations ({@code <ssl>} with {@code <outboundConnection>},
+ * {@code <sslDefault outboundSSLRef>}, or one named by id); elsewhere none, and token requests use the JVM's default
+ * context.
  *
  * <pre>{@code
  * ServerTls server = ServerTls.detect();
@@ -66,7 +67,8 @@ public final class ServerTls {
 
     /**
      * @return the context for token requests without a TLS context of their own: one that takes, for each connection,
-     *         the server's outbound SSL configuration for its host and port; empty without a server configuration
+     *         the server's outbound SSL configuration for its host and port (the JVM default where the server chooses
+     *         none for outbound); empty without a server configuration
      */
     public Optional<SSLContext> forEveryHost() {
         return Optional.ofNullable(everyHost);
