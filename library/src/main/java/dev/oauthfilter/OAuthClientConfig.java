@@ -524,9 +524,12 @@ public final class OAuthClientConfig {
         }
 
         /**
-         * @param context the TLS context for the token endpoint, e.g. one trusting a private CA; default the JVM's
-         *                ({@code SSLContext.getDefault()}; note that in Open Liberty with {@code transportSecurity-1.0}
-         *                that is the JDK's, not Liberty's {@code defaultSSLConfig})
+         * @param context the TLS context for the token endpoint, e.g. one trusting a private CA; default the
+         *                server's: in Open Liberty with {@code transportSecurity-1.0}, its outbound SSL configuration
+         *                for the token endpoint's host and port (an {@code <ssl>} with an
+         *                {@code <outboundConnection>} for them, else {@code <sslDefault outboundSSLRef>}), otherwise
+         *                the JVM's ({@code SSLContext.getDefault()}; Liberty's {@code defaultSSLConfig} is not taken
+         *                unasked)
          * @return this builder
          */
         public Builder sslContext(SSLContext context) {

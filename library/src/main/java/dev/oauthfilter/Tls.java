@@ -22,7 +22,12 @@ public final class Tls {
         this.clientCertificate = clientCertificate;
     }
 
-    /** @return the TLS context for the token endpoint; empty for the JVM default ({@code SSLContext.getDefault()}) */
+    /**
+     * @return the TLS context for the token endpoint; empty for the server's: on Open Liberty with
+     *         {@code transportSecurity-1.0}, its outbound SSL configuration for the token endpoint's host and port
+     *         (an {@code <ssl>} with an {@code <outboundConnection>} for them, else
+     *         {@code <sslDefault outboundSSLRef>}), otherwise the JVM default ({@code SSLContext.getDefault()})
+     */
     public Optional<SSLContext> context() {
         return Optional.ofNullable(context);
     }
@@ -38,7 +43,7 @@ public final class Tls {
 
     @Override
     public String toString() {
-        return "Tls[" + (context == null ? "JVM default" : "own context")
+        return "Tls[" + (context == null ? "server or JVM default" : "own context")
                 + (clientCertificate == null ? "" : ", clientCertificate="
                 + clientCertificate.getSubjectX500Principal().getName()) + "]";
     }

@@ -6,6 +6,7 @@ import dev.oauthfilter.ErrorCode;
 import dev.oauthfilter.Secret;
 import dev.oauthfilter.OAuthClientConfig;
 import dev.oauthfilter.TokenException;
+import dev.oauthfilter.internal.endpoint.ServerTls;
 import org.eclipse.microprofile.config.Config;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,6 +36,17 @@ public final class MicroProfileClientConfigs {
      * @throws TokenException with a {@code MISSING_*} or {@code INVALID_SETTING} code naming the key to fix
      */
     public static OAuthClientConfig read(Config config, String name) {
+        return read(config, name, ServerTls.detect());
+    }
+
+    /**
+     * @param config the MicroProfile Config to read
+     * @param name   the client name, {@link OAuthClientConfig#DEFAULT_NAME} for the un-prefixed keys
+     * @param server the TLS configuration of the server, which {@code tls.ssl-ref} names a part of
+     * @return the validated configuration
+     * @throws TokenException with a {@code MISSING_*} or {@code INVALID_SETTING} code naming the key to fix
+     */
+    static OAuthClientConfig read(Config config, String name, ServerTls server) {
         Settings s = new Settings(config, name);
         OAuthClientConfig.Builder b = OAuthClientConfig.builder().name(name).settingNames(s.keys());
         s.uri("token-url").ifPresent(b::tokenUrl);
@@ -73,15 +85,48 @@ public final class MicroProfileClientConfigs {
         dpopKey.ifPresent(b::dpopKey);
         // checked with the client's other keys, though the size is the default cache's (ClientRegistry hands it on)
         cacheSize(s);
+        tls(s, b, server);
+        s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
+        String paramsPrefix = s.key(PARAMS);
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith(paramsPrefix) && key.length() > paramsPrefix.length()) {
+                String parameter = key.substring(paramsPrefix.length());
+                s.string(PARAMS + parameter).ifPresent(value -> b.extraParameter(parameter, value));
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * The TLS context: the library's own from {@code tls.trust-store} / {@code tls.key-store}, or the server's SSL
+     * configuration named by {@code tls.ssl-ref}, never both; with none of them, the token requests use the server's
+     * outbound TLS configuration (Open Liberty) or the JVM's default ({@link ServerTls}).
+     */
+    private static void tls(Settings s, OAuthClientConfig.Builder b, ServerTls server) {
         Optional<String> trustStore = s.string("tls.trust-store");
         Optional<String> keyStore = s.string("tls.key-store");
+        Optional<String> sslRef = s.string("tls.ssl-ref");
         boolean mutualTls = s.string("client-auth-method").map(ClientAuthMethod::fromConfigValue)
                 .map(ClientAuthMethod::mutualTls).orElse(false);
-        if (mutualTls && keyStore.isEmpty()) {
-            throw TokenException.builder(ErrorCode.MISSING_CLIENT_KEY).clientName(name)
+        if (mutualTls && keyStore.isEmpty() && sslRef.isEmpty()) {
+            throw TokenException.builder(ErrorCode.MISSING_CLIENT_KEY).clientName(s.clientName())
                     .message(s.string("client-auth-method").orElseThrow() + " presents the client's certificate in"
                             + " the TLS handshake: set " + s.key("tls.key-store") + " (and "
-                            + s.key("tls.key-store-password") + ")").build();
+                            + s.key("tls.key-store-password") + "), or on Open Liberty " + s.key("tls.ssl-ref")
+                            + " naming an <ssl> whose key store holds it").build();
+        }
+        if (sslRef.isPresent()) {
+            if (trustStore.isPresent() || keyStore.isPresent()) {
+                throw s.invalid("tls.ssl-ref", "names the server's SSL configuration while "
+                        + s.key(trustStore.isPresent() ? "tls.trust-store" : "tls.key-store")
+                        + " gives the library's own: keep one of them");
+            }
+            try {
+                b.sslContext(server.named(sslRef.get()));
+            } catch (IllegalArgumentException e) {
+                throw s.invalid("tls.ssl-ref", e.getMessage());
+            }
+            return;
         }
         if (trustStore.isPresent() || keyStore.isPresent()) {
             b.sslContext(TrustStores.sslContext(s, trustStore.map(Path::of).orElse(null),
@@ -92,15 +137,6 @@ public final class MicroProfileClientConfigs {
         // the fleet shares tokens only among replicas presenting the same certificate (tokens bound to it)
         keyStore.ifPresent(store -> b.tlsClientCertificate(TrustStores.clientCertificate(s, Path.of(store),
                 s.string("tls.key-store-password").orElse(null), s.string("tls.key-store-type").orElse("PKCS12"))));
-        s.bool("allow-insecure-http").ifPresent(b::allowInsecureHttp);
-        String paramsPrefix = s.key(PARAMS);
-        for (String key : config.getPropertyNames()) {
-            if (key.startsWith(paramsPrefix) && key.length() > paramsPrefix.length()) {
-                String parameter = key.substring(paramsPrefix.length());
-                s.string(PARAMS + parameter).ifPresent(value -> b.extraParameter(parameter, value));
-            }
-        }
-        return b.build();
     }
 
     /**

@@ -53,6 +53,9 @@ final class MicroProfileKeys implements SettingNames {
                 return keys("dpop-", "key-store", "private-key-file", "certificate-file");
             case EXTRA_PARAMETER:
                 return key(MicroProfileClientConfigs.PARAMS + "*");
+            case TLS_TRUST:
+                // without either, on Open Liberty the server's outbound SSL configuration decides the trust
+                return keyAndVariable("tls.trust-store") + " or " + keyAndVariable("tls.ssl-ref");
             default:
                 return keyAndVariable(keyOf(setting));
         }

@@ -28,6 +28,11 @@ final class Settings {
         this.keys = new MicroProfileKeys(name);
     }
 
+    /** @return the client's name */
+    String clientName() {
+        return name;
+    }
+
     /** @return the client's vocabulary: its keys, and how messages name its settings */
     MicroProfileKeys keys() {
         return keys;

@@ -18,7 +18,8 @@ import java.util.logging.Logger;
 
 /**
  * The JDK HTTP clients of one token cache, one per (connect timeout, TLS context), made when first needed and
- * released by {@link #close()} when the application stops.
+ * released by {@link #close()} when the application stops. Settings without a TLS context of their own get the
+ * server's ({@link ServerTls}): on Open Liberty, its outbound SSL configuration for each token endpoint's host and port.
  *
  * <p>A JDK {@code HttpClient} runs a selector thread for as long as the client is reachable. In a server, that
  * thread must not keep the application alive after it stops: the clients are made with no context class loader
@@ -33,15 +34,31 @@ public final class TokenHttpClients implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Map<List<Object>, Held> clients = new ConcurrentHashMap<>();
+    private final ServerTls server;
+
+    /** Clients for the server the library runs in: see {@link ServerTls#detect()}. */
+    public TokenHttpClients() {
+        this(ServerTls.detect());
+    }
+
+    /** @param server the TLS configuration of the server, for settings without a TLS context of their own */
+    public TokenHttpClients(ServerTls server) {
+        this.server = server;
+    }
 
     /**
+     * Proxies are the JVM's: a client is built without a proxy selector of its own, so the default one applies
+     * ({@code https.proxyHost}, {@code http.nonProxyHosts}, ...).
+     *
      * @param connectTimeout the TCP connect timeout
-     * @param sslContext     the TLS context; empty for the JVM default
+     * @param sslContext     the TLS context; empty for the server's outbound TLS configuration (Open Liberty), else
+     *                       the JVM default
      * @return what gives the client for these settings; holds no client itself
      */
     public Supplier<HttpClient> forSettings(Duration connectTimeout, Optional<SSLContext> sslContext) {
-        List<Object> key = List.of(connectTimeout, sslContext);
-        return () -> clients.computeIfAbsent(key, settings -> Held.create(connectTimeout, sslContext)).client;
+        Optional<SSLContext> effective = sslContext.or(server::forEveryHost);
+        List<Object> key = List.of(connectTimeout, effective);
+        return () -> clients.computeIfAbsent(key, settings -> Held.create(connectTimeout, effective)).client;
     }
 
     /** @return how many clients are held */

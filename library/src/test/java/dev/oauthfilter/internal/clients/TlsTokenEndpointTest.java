@@ -70,7 +70,8 @@ class TlsTokenEndpointTest {
                 () -> fixture.cache().provider(read(properties())).token());
 
         assertThat(e.code()).isEqualTo("TOKEN_ENDPOINT_UNREACHABLE");
-        assertThat(e.getMessage()).contains("TLS handshake failed").contains("oauth.tls.trust-store");
+        assertThat(e.getMessage()).contains("TLS handshake failed").contains("oauth.tls.trust-store")
+                .contains("oauth.tls.ssl-ref");
         assertThat(tls.requests()).as("no token request reached the server").isEqualTo(before);
     }
 
