@@ -234,7 +234,9 @@ public final class ApplicationClients implements AutoCloseable {
                     return Optional.of((Executor) managed);
                 }
             } catch (NamingException | RuntimeException | LinkageError notInAContainer) {
-                LOG.log(Level.FINEST, "no managed executor: {0}", notInAContainer.getClass().getName());
+                // usual without Jakarta Concurrency (Liberty: no concurrent-3.0 feature), nothing to fix
+                LOG.log(Level.FINEST, "no managed executor at java:comp/DefaultManagedExecutorService ({0}): tokens"
+                        + " are refreshed on the library's own daemon threads", notInAContainer.getClass().getName());
             }
             return Optional.empty();
         }

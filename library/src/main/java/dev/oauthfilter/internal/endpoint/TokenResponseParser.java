@@ -163,6 +163,10 @@ final class TokenResponseParser {
 
     /** What to check for the errors that retrying cannot fix (RFC 6749 §5.2). */
     private String hint(String oauthError, int status) {
+        if (oauthError == null && (status == 404 || status == 405)) {
+            // nothing takes token requests there: the URL is wrong, not the credentials
+            return "; no token endpoint at that URL: check " + key(ClientSetting.TOKEN_URL);
+        }
         String error = oauthError == null ? (status == 401 ? "invalid_client" : "") : oauthError;
         switch (error) {
             case "invalid_client":

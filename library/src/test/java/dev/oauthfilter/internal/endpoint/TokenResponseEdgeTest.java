@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,6 +150,15 @@ class TokenResponseEdgeTest {
         assertThat(e.oauthError()).isEmpty();
         assertThat(e.getMessage()).contains("answered 401; check the client id and secret, clientId(...) and "
                 + "clientSecret(...), and the authentication method, clientAuthMethod(...)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {404, 405})
+    void noTokenEndpointAtTheUrlPointsAtTheTokenUrl(int status) {
+        TokenException e = failure(Reply.of(status, "text/html", "<h1>Not Found</h1>".getBytes(), Map.of()));
+
+        assertThat(e.getMessage()).contains("answered " + status + "; no token endpoint at that URL: check tokenUrl(...)")
+                .doesNotContain("clientSecret");
     }
 
     @Test
