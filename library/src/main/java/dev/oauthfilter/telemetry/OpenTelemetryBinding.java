@@ -6,9 +6,10 @@ import io.opentelemetry.api.OpenTelemetry;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +42,8 @@ public final class OpenTelemetryBinding implements TokenEvents {
 
     private final Supplier<OpenTelemetry> lookup;
     // the token sources whose cache hits and expiry the asynchronous instruments observe
-    private final Map<TokenStatus, String> sources = new ConcurrentHashMap<>();
+    // weakly: a source the cache evicts (capacity) or drops (a replaced fleet cache) is not kept alive by its figures
+    private final Map<TokenStatus, String> sources = Collections.synchronizedMap(new WeakHashMap<>());
     private final Object lock = new Object();
     private volatile Bound bound;
     private boolean closed;

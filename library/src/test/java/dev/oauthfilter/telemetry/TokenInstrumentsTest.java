@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -67,6 +68,33 @@ class TokenInstrumentsTest {
 
     private MetricData metric(String name) {
         return telemetry.metric(name).orElseThrow(() -> new AssertionError("no points of " + name));
+    }
+
+    /**
+     * The cache's bound holds for the binding too: a source the cache evicted is not kept by the instruments that
+     * observe it (the review found 50 of 50 kept with a capacity of 2), so its client's expiry stops being reported.
+     */
+    @Test
+    void aSourceTheCacheEvictedIsNotKeptByTheInstruments() throws InterruptedException {
+        TokenCache cache = fixture.newCache(settings -> settings.executor(executor).capacity(2));
+        cache.events(OpenTelemetryBinding.of(telemetry.openTelemetry()));
+        for (int i = 0; i < 50; i++) {
+            cache.provider(OAuthClientConfig.builder().name("tenant-" + i).tokenUrl(fixture.server().uri("/token"))
+                    .clientId("tenant-" + i).clientSecret(SECRET).build()).token();
+        }
+
+        Instant deadline = Instant.now().plusSeconds(20);
+        int reported = reportedClients();
+        while (reported > 2 && Instant.now().isBefore(deadline)) {
+            System.gc();
+            Thread.sleep(50);
+            reported = reportedClients();
+        }
+        assertThat(reported).as("clients whose expiry is still observed, with a cache of capacity 2").isLessThanOrEqualTo(2);
+    }
+
+    private int reportedClients() {
+        return telemetry.metric("oauth.token.expiry").map(m -> m.getLongGaugeData().getPoints().size()).orElse(0);
     }
 
     @Test

@@ -50,7 +50,8 @@ final class SafeTokenEvents implements TokenEvents {
         Runnable wrapped;
         try {
             wrapped = delegate.acquisition(client, awaited, acquisition);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
             warn(e);
             return acquisition;
         }
@@ -63,7 +64,8 @@ final class SafeTokenEvents implements TokenEvents {
         HttpExchange exchange;
         try {
             exchange = delegate.httpRequest(client, grantType, endpoint, resendCount);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
             warn(e);
             return HttpExchange.NONE;
         }
@@ -74,13 +76,20 @@ final class SafeTokenEvents implements TokenEvents {
     private void guard(Runnable event) {
         try {
             event.run();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
             warn(e);
         }
     }
 
-    // a LinkageError too: a listener built against a newer API than the server's (the OpenTelemetry binding on
-    // Payara 7.2025.1, whose OpenTelemetry API is 1.29) must not keep the application from getting tokens
+    // an Error too (a LinkageError of a listener built against a newer API than the server's: the OpenTelemetry
+    // binding on Payara 7.2025.1, whose API is 1.29; an AssertionError): no listener keeps tokens from being had
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError) {
+            throw (VirtualMachineError) e;
+        }
+    }
+
     private void warn(Throwable e) {
         if (warned.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, "oauth-filter: a token event listener failed; tokens are not affected", e);

@@ -67,6 +67,21 @@ final class LibertySsl implements ServerTls.Configurations {
         }
     }
 
+    /**
+     * @return whether {@code alias} is the configuration Liberty uses when nothing outbound is configured: the one
+     *         {@code <sslDefault sslRef>} names, else {@code defaultSSLConfig}. An {@code outboundSSLRef} that names
+     *         that same configuration cannot be told apart from none: name it with {@code tls.ssl-ref}.
+     */
+    private boolean isInboundDefault(String alias) throws ReflectiveOperationException {
+        if (alias == null || DEFAULT_SSL_CONFIG.equals(alias)) {
+            return true;
+        }
+        Map<String, Object> inbound = new HashMap<>();
+        inbound.put(DIRECTION, "inbound");
+        Properties serverDefault = (Properties) properties.invoke(helper, null, inbound, null, true);
+        return serverDefault != null && alias.equals(serverDefault.getProperty(ALIAS));
+    }
+
     @Override
     public String server() {
         return "Open Liberty";
@@ -100,9 +115,10 @@ final class LibertySsl implements ServerTls.Configurations {
                 throw new GeneralSecurityException("no SSL configuration '" + ServerText.clean(id) + "'");
             }
             if (chosen == null) {
-                // no <outboundConnection> for the host: <sslDefault outboundSSLRef>, else defaultSSLConfig
+                // no <outboundConnection> for the host: <sslDefault outboundSSLRef>, else the server's default (its
+                // <sslDefault sslRef>, else defaultSSLConfig), which is its inbound configuration and not taken unasked
                 chosen = (Properties) properties.invoke(helper, null, connection, null, true);
-                if (chosen == null || DEFAULT_SSL_CONFIG.equals(chosen.getProperty(ALIAS))) {
+                if (chosen == null || isInboundDefault(chosen.getProperty(ALIAS))) {
                     return Optional.empty();
                 }
             }

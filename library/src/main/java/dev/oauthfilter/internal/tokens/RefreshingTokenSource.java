@@ -294,7 +294,8 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
         Runnable wrapped;
         try {
             wrapped = events.acquisition(config.name(), awaited, once);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // whatever a listener throws, the request is in flight and must run: else every caller waits for ever
             wrapped = null;
         }
         if (wrapped == once || wrapped == null) {

@@ -166,6 +166,21 @@ class TokenListenersTest {
     }
 
     @Test
+    void anErrorFromAListenerWhenAnAcquisitionStartsNeitherLosesTheRequestNorTheNextOne() {
+        TokenCache cache = fixture.cache();
+        cache.events(new TokenEvents() {
+            @Override
+            public Runnable acquisition(String client, boolean awaited, Runnable acquisition) {
+                throw new AssertionError("a listener's bug");
+            }
+        });
+        TokenProvider tokens = cache.provider(config());
+
+        assertThat(tokens.token().value()).isNotBlank();
+        assertThat(fixture.server().tokenRequestCount()).isEqualTo(1);
+    }
+
+    @Test
     void addingNoneAddsNothingAndCacheHitsAreNotCountedWithoutAListener() {
         TokenCache cache = fixture.cache();
         cache.events(TokenEvents.NONE);
