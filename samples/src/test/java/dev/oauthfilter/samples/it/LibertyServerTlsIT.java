@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +58,7 @@ class LibertyServerTlsIT {
         client(config, "otherport", endpoints.tokenUrl(1).toString(), null);
         client(config, "named", endpoints.tokenUrl(1).toString(), "privateCaTokenSSL");
         client(config, "namedwithouttrust", endpoints.tokenUrl(1).toString(), "defaultSSLConfig");
+        client(config, "serverdefault", endpoints.tokenUrl(1).toString(), null);
         config.add("oauth.mtls.token-url=" + certificateBound.uri() + "/token");
         config.add("oauth.mtls.client-id=liberty-mtls-client");
         config.add("oauth.mtls.client-auth-method=tls_client_auth");
@@ -149,6 +151,46 @@ class LibertyServerTlsIT {
         assertThat(token("namedwithouttrust")).isEqualTo("error:TOKEN_ENDPOINT_UNREACHABLE");
         assertThat(requestsOf("namedwithouttrust")).isEmpty();
         assertNoSecretInTheServerLogs();
+    }
+
+    /**
+     * The server's own default configuration ({@code <sslDefault sslRef>}, its inbound one) is not taken unasked, even
+     * when it trusts the endpoint: a token endpoint with a public CA's certificate, which the JVM's default trusts,
+     * must not fail after an upgrade on a server whose {@code sslRef} names a configuration of its own.
+     */
+    @Test
+    void theServersDefaultSslConfigurationIsNotTakenUnasked() throws Exception {
+        Path sslDefault = ConfigDropins.path("server-tls-sslref-it.xml");
+        Path messages = Path.of(System.getProperty("liberty.server.dir"), "logs", "messages.log");
+        try {
+            long updates = configurationUpdates(messages);
+            Files.writeString(sslDefault, "<server><sslDefault sslRef=\"privateCaTokenSSL\"/></server>",
+                    StandardCharsets.UTF_8);
+            awaitConfigurationUpdate(messages, updates);
+
+            assertThat(token("serverdefault")).as("the JVM's default TLS context, which does not trust the private CA")
+                    .isEqualTo("error:TOKEN_ENDPOINT_UNREACHABLE");
+            assertThat(requestsOf("serverdefault")).isEmpty();
+        } finally {
+            long updates = configurationUpdates(messages);
+            if (Files.deleteIfExists(sslDefault)) {
+                awaitConfigurationUpdate(messages, updates);
+            }
+        }
+    }
+
+    private static long configurationUpdates(Path messages) throws IOException {
+        return Files.readAllLines(messages, StandardCharsets.ISO_8859_1).stream()
+                .filter(line -> line.contains("CWWKG0017I")).count();
+    }
+
+    /** Liberty says CWWKG0017I once it applied a changed configuration. */
+    private static void awaitConfigurationUpdate(Path messages, long before) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (configurationUpdates(messages) <= before) {
+            assertThat(Instant.now()).as("Liberty applied the changed configuration").isBefore(deadline);
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -43,6 +43,10 @@ public class ServerTlsTokens {
     @OAuthClient("mtls")
     Instance<TokenProvider> mutualTls;
 
+    @Inject
+    @OAuthClient("serverdefault")
+    Instance<TokenProvider> serverDefault;
+
     @GET
     @Path("/ping")
     @Produces(MediaType.TEXT_PLAIN)
@@ -55,7 +59,7 @@ public class ServerTlsTokens {
     @Produces(MediaType.TEXT_PLAIN)
     public String token(@PathParam("client") String client) {
         Instance<TokenProvider> provider = Map.of("byhost", byHost, "otherport", otherPort, "named", named,
-                "namedwithouttrust", namedWithoutTrust, "mtls", mutualTls).get(client);
+                "namedwithouttrust", namedWithoutTrust, "mtls", mutualTls, "serverdefault", serverDefault).get(client);
         try {
             // made when first asked for: a client whose settings are refused fails its own calls only
             return "token:" + provider.get().token().value();
