@@ -197,7 +197,8 @@ final class CertificateBoundService implements AutoCloseable {
         Files.delete(pem);
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
+    /** Runs the JDK's keytool (also for {@link PrivateCaTokenEndpoints}); fails with its output. */
+    static void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));

@@ -15,10 +15,11 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+
+import static dev.oauthfilter.samples.it.CertificateBoundService.keytool;
 
 /**
  * Two HTTPS token endpoints in the test JVM, on two ports, with one certificate for 127.0.0.1 issued by a private CA
@@ -110,17 +111,6 @@ final class PrivateCaTokenEndpoints implements AutoCloseable {
     /** @return per token request that got through: {@code endpoint<index> <form>} */
     List<String> requests() {
         return List.copyOf(requests);
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("keytool " + args[0] + " failed: " + output);
-        }
     }
 
     @Override
