@@ -154,9 +154,12 @@ public final class OAuthClientConfig {
     /** Equal for equivalent token sources; prints nothing of what it holds (secrets, extra parameter values). */
     private static final class SourceKey {
         private final List<Object> parts;
+        // computed once: a multi-tenant application looks its clients up by configuration on every call
+        private final int hash;
 
         SourceKey(List<Object> parts) {
             this.parts = parts;
+            this.hash = parts.hashCode();
         }
 
         @Override
@@ -166,7 +169,7 @@ public final class OAuthClientConfig {
 
         @Override
         public int hashCode() {
-            return parts.hashCode();
+            return hash;
         }
 
         @Override

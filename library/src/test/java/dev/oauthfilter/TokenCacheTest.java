@@ -100,6 +100,59 @@ class TokenCacheTest {
         assertThat(cache.provider(b)).as("least recently used: dropped").isNotEqualTo(providerB);
     }
 
+    /**
+     * A working set twice the capacity (20 clients, a cache of 10), each client called 10 times in a random order over
+     * one token lifetime: the thrash costs at most one token request per call, never one for a client that kept its
+     * token, never a background refresh of an evicted client, and is told in a WARNING once a minute, not per eviction.
+     */
+    @Test
+    void aWorkingSetBeyondTheCapacityCostsAtMostOneTokenRequestPerCallAndIsToldOnceAMinute() {
+        TokenCache cache = fixture.newCache(settings -> settings.capacity(10));
+        List<OAuthClientConfig> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            clients.add(config().clientId("tenant-" + i).build());
+        }
+        List<Integer> calls = new java.util.ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < clients.size(); i++) {
+                calls.add(i);
+            }
+        }
+        java.util.Collections.shuffle(calls, new java.util.Random(23));
+        Map<Integer, TokenProvider> held = new HashMap<>();
+        int expectedRequests = 0;
+        for (int client : calls) {
+            TokenProvider before = held.get(client);
+            TokenProvider now = cache.provider(clients.get(client));
+            // a client still in the cache is the same provider and asks for nothing; one evicted asks once
+            if (!now.equals(before)) {
+                expectedRequests++;
+                held.put(client, now);
+            }
+            now.token();
+            assertThat(server.tokenRequestCount()).isEqualTo(expectedRequests);
+            assertThat(cache.size()).isLessThanOrEqualTo(10);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(expectedRequests).as("the thrash is real: more requests than clients").isGreaterThan(40)
+                .isLessThanOrEqualTo(calls.size());
+
+        // the evicted clients' tokens turn stale: nothing refreshes them in the background
+        clock.advance(Duration.ofSeconds(3600 - 200 - 30));
+        int requests = server.tokenRequestCount();
+        cache.provider(clients.get(calls.get(calls.size() - 1))).token();
+        assertThat(server.tokenRequestCount()).as("one background refresh, of the client asked").isLessThanOrEqualTo(
+                requests + 1);
+
+        List<String> warnings = fixture.logs().lines().stream()
+                .filter(line -> line.contains("the token cache keeps 10 clients")).collect(Collectors.toList());
+        // 200 s of calls: a warning at the first eviction, then at most one a minute
+        assertThat(warnings).hasSizeBetween(2, 4);
+        assertThat(warnings.get(0)).startsWith("WARNING").contains("1 client(s) dropped with a token still valid")
+                .contains("oauth.cache-size").contains("TokenCache.builder().capacity(n)");
+        assertThat(warnings.get(1)).doesNotContain(" 1 client(s)");
+    }
+
     @Test
     void churningKeysNeverGrowTheCacheBeyondItsCapacity() {
         TokenCache cache = fixture.newCache(settings -> settings.capacity(10));

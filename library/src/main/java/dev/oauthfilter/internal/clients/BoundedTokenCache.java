@@ -12,10 +12,11 @@ import dev.oauthfilter.internal.tokens.TokenSources;
 import javax.cache.CacheManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -34,6 +35,8 @@ import java.util.logging.Logger;
 public final class BoundedTokenCache implements TokenCache {
 
     private static final Logger LOG = Logger.getLogger(BoundedTokenCache.class.getName());
+    private static final int EVICTION_SAMPLE = 16;
+    private static final long THRASH_WARNING_INTERVAL_MILLIS = 60_000;
 
     private final Executor configuredExecutor;
     // the container's managed executor, looked up when the first refresh needs one (on a thread of the application,
@@ -43,13 +46,34 @@ public final class BoundedTokenCache implements TokenCache {
     private final ApplicationClients owner;
     // refresh tasks go through this, so that a pool of the cache's own can be ended by close() and made anew
     private final Executor executor = task -> executor().execute(task);
-    private final Map<Object, RefreshingTokenSource> providers = new HashMap<>();
+    // read without a lock on every lookup; written (and iterated) only under `lock`
+    private final Map<Object, RefreshingTokenSource> providers = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
     // token exchanges (RFC 8693) by configuration: few, one per exchanging client
     private final Map<Object, ExchangedTokens> exchanges = new HashMap<>();
     private final TokenSources sources;
     private ExecutorService ownExecutor;
     private int capacity;
     private TokenListeners listeners = TokenListeners.NONE;
+    // the sources in the order they came in or were last given a second chance (under `lock`): where eviction looks
+    private final ArrayDeque<Entry> order = new ArrayDeque<>();
+    private final Clock clock;
+    // sources evicted with a usable token since the last warning, and when the next warning may be logged
+    private int evictedWithToken;
+    private long nextThrashWarning = Long.MIN_VALUE;
+
+    /** A source where eviction looks at it, with when it had last been used when it was put there. */
+    private static final class Entry {
+        final Object key;
+        final RefreshingTokenSource source;
+        final long lastUsedWhenQueued;
+
+        Entry(Object key, RefreshingTokenSource source) {
+            this.key = key;
+            this.source = source;
+            this.lastUsedWhenQueued = source.lastUsedMillis();
+        }
+    }
 
     /**
      * @param clock           decides FRESH / STALE / EXPIRED
@@ -66,6 +90,7 @@ public final class BoundedTokenCache implements TokenCache {
     BoundedTokenCache(Clock clock, Executor executor, Supplier<Executor> containers, ApplicationClients owner,
                       int capacity, CacheManager sharedVia, Duration storeTimeout, Duration leaseTime) {
         this.configuredExecutor = executor;
+        this.clock = clock;
         this.containers = containers;
         this.owner = owner;
         this.capacity = capacity;
@@ -76,17 +101,21 @@ public final class BoundedTokenCache implements TokenCache {
     @Override
     public ConfiguredClient provider(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
-        synchronized (providers) {
-            RefreshingTokenSource provider = providers.get(config.sourceKey());
-            if (provider == null) {
-                provider = sources.create(config);
-                provider.events(events());
-                listeners.sourceCreated(config.name(), provider);
-                providers.put(config.sourceKey(), provider);
-                evictBeyondCapacity();
+        RefreshingTokenSource provider = providers.get(config.sourceKey());
+        if (provider == null) {
+            synchronized (lock) {
+                provider = providers.get(config.sourceKey());
+                if (provider == null) {
+                    provider = sources.create(config);
+                    provider.events(events());
+                    listeners.sourceCreated(config.name(), provider);
+                    providers.put(config.sourceKey(), provider);
+                    order.addLast(new Entry(config.sourceKey(), provider));
+                    evictBeyondCapacity();
+                }
             }
-            return new ConfiguredClient(config.name(), config.policy(), provider, provider);
         }
+        return new ConfiguredClient(config.name(), config.policy(), provider, provider);
     }
 
     /**
@@ -98,7 +127,7 @@ public final class BoundedTokenCache implements TokenCache {
      */
     public TokenExchange exchange(OAuthClientConfig config) {
         Objects.requireNonNull(config, "config");
-        synchronized (providers) {
+        synchronized (lock) {
             return exchanges.computeIfAbsent(config.sourceKey(), key -> {
                 ExchangedTokens exchange = sources.exchange(config);
                 exchange.events(events());
@@ -114,7 +143,7 @@ public final class BoundedTokenCache implements TokenCache {
      * @param size the capacity asked for
      */
     void raiseCapacity(int size) {
-        synchronized (providers) {
+        synchronized (lock) {
             capacity = Math.max(capacity, size);
         }
     }
@@ -139,7 +168,7 @@ public final class BoundedTokenCache implements TokenCache {
             return;
         }
         TokenEvents added = listener instanceof SafeTokenEvents ? listener : new SafeTokenEvents(listener);
-        synchronized (providers) {
+        synchronized (lock) {
             listeners = listeners.with(added);
             TokenEvents all = events();
             providers.values().forEach(provider -> {
@@ -159,8 +188,9 @@ public final class BoundedTokenCache implements TokenCache {
     public void close() {
         ExecutorService ended;
         TokenEvents listener;
-        synchronized (providers) {
+        synchronized (lock) {
             providers.clear();
+            order.clear();
             exchanges.clear();
             listener = listeners;
             listeners = TokenListeners.NONE;
@@ -188,7 +218,7 @@ public final class BoundedTokenCache implements TokenCache {
             // the container's: it stops with the application, and is never shut down by the library
             return container;
         }
-        synchronized (providers) {
+        synchronized (lock) {
             if (ownExecutor == null) {
                 ownExecutor = daemonThreads();
             }
@@ -198,25 +228,78 @@ public final class BoundedTokenCache implements TokenCache {
 
     @Override
     public int size() {
-        synchronized (providers) {
+        synchronized (lock) {
             return providers.size();
         }
     }
 
     @Override
     public int capacity() {
-        synchronized (providers) {
+        synchronized (lock) {
             return capacity;
         }
     }
 
+    /**
+     * Drops sources until the capacity holds, each time the least recently used of the {@value #EVICTION_SAMPLE}
+     * eldest in {@code order}: exact LRU up to that many sources, and beyond it a constant cost per new source rather
+     * than a scan of them all (with ten thousand clients and churn, a scan per miss under the lock would bound how
+     * many clients per second the whole application can add). A source used since it was queued gets a second chance
+     * at the tail, so busy sources leave the eldest end.
+     */
     private void evictBeyondCapacity() {
-        while (providers.size() > capacity) {
-            // O(n) over at most `capacity` entries, only when a new key arrives: keeps the token path lock-free.
-            providers.entrySet().stream()
-                    .min(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()))
-                    .map(Map.Entry::getKey)
-                    .ifPresent(providers::remove);
+        while (providers.size() > capacity && !order.isEmpty()) {
+            Entry[] sample = new Entry[EVICTION_SAMPLE];
+            int sampled = 0;
+            while (sampled < EVICTION_SAMPLE && !order.isEmpty()) {
+                Entry entry = order.pollFirst();
+                if (providers.get(entry.key) == entry.source) {
+                    sample[sampled++] = entry;
+                }
+            }
+            int victim = 0;
+            for (int i = 1; i < sampled; i++) {
+                if (sample[i].source.lastUsedMillis() < sample[victim].source.lastUsedMillis()) {
+                    victim = i;
+                }
+            }
+            // the others go back: to the tail when used since they were queued (a second chance), else where they were
+            for (int i = sampled - 1; i >= 0; i--) {
+                Entry entry = sample[i];
+                if (i == victim) {
+                    continue;
+                }
+                if (entry.source.lastUsedMillis() > entry.lastUsedWhenQueued) {
+                    order.addLast(new Entry(entry.key, entry.source));
+                } else {
+                    order.addFirst(entry);
+                }
+            }
+            if (sampled > 0) {
+                evicted(sample[victim]);
+            }
+        }
+    }
+
+    private void evicted(Entry entry) {
+        providers.remove(entry.key);
+        if (entry.source.secondsUntilExpiry() == 0) {
+            return;
+        }
+        // a source dropped while its token is still good: the next use of that client asks for a token again
+        evictedWithToken++;
+        long now = clock.millis();
+        if (now >= nextThrashWarning) {
+            int evicted = evictedWithToken;
+            int kept = capacity;
+            LOG.warning(() -> "the token cache keeps " + kept + " clients and the application uses more: " + evicted
+                    + " client(s) dropped with a token still valid since the last such warning (least recently used"
+                    + " first); each asks the token endpoint again when it is next used. Raise the capacity: cache-size"
+                    + " for the clients of MicroProfile Config (oauth.cache-size, OAUTH_CACHE_SIZE), or"
+                    + " TokenCache.builder().capacity(n) for a cache of one's own");
+            evictedWithToken = 0;
+            nextThrashWarning = now > Long.MAX_VALUE - THRASH_WARNING_INTERVAL_MILLIS ? Long.MAX_VALUE
+                    : now + THRASH_WARNING_INTERVAL_MILLIS;
         }
     }
 

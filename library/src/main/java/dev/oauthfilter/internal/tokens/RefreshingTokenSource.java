@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -34,8 +34,10 @@ import java.util.logging.Logger;
  * A {@link TokenProvider} that caches one token and refreshes it before it expires.
  *
  * <p>Its whole state (the token and when it turns STALE and EXPIRED, the request in flight, the failures so far) is
- * one immutable {@link State} in one {@link AtomicReference}: every transition is a compare-and-set from one state to
- * the next, so no two fields can disagree. The fast path reads that reference and the clock: no lock, no allocation.
+ * one immutable {@link State} in one volatile field: every transition is a compare-and-set from one state to the
+ * next, so no two fields can disagree. The fast path reads that field and the clock: no lock, no allocation, and
+ * only this object and its state in memory (the state carries the token's instants and header itself: with ten
+ * thousand clients each further object on the path is one more cache miss per call).
  * A STALE token is served while exactly one refresh runs on the executor; only an EXPIRED or missing token makes
  * callers wait, all of them on the same single request, for at most the acquisition timeout. A failed refresh is
  * never cached as a token: while the old token is still usable it keeps being served and the refresh is retried with
@@ -56,8 +58,27 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     private final SharedTokenSource shared;
     private final Clock clock;
     private final Executor executor;
+    private final Executor background;
     private final DPoPProofs proofs;
-    private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
+    // Not a VarHandle: a call site of one is linked at its first call, and ten thousand virtual threads that reach it
+    // together while one links it wait pinned to their carriers (seen with JFR); an updater is an ordinary class.
+    private static final AtomicReferenceFieldUpdater<RefreshingTokenSource, State> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(RefreshingTokenSource.class, State.class, "state");
+
+    static {
+        // The same for the classes a waiting caller needs (CompletableFuture's timed wait): initialized here, by the
+        // thread that makes the first source, not by the first stampede of virtual threads (a thread that waits for
+        // another to initialize a class is pinned to its carrier).
+        try {
+            new CompletableFuture<Void>().get(1, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException expected) {
+            // what was meant to happen: the timed wait's classes are loaded and initialized
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private volatile State state = State.EMPTY;
     private final LongAdder cacheHits = new LongAdder();
     private volatile TokenEvents events = TokenEvents.NONE;
     // counting hits costs the cached path a few ns (more under contention): only when someone listens
@@ -76,6 +97,12 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
         final int failedRefreshes;
         final TokenException failure;
         final long failedUntil;
+        // the plan's, copied for the fast path (one object fewer to reach): its token, its Bearer header (null for a
+        // DPoP token), until when it is usable and from when a background refresh is due
+        final AccessToken token;
+        final String bearerHeader;
+        final long usableUntil;
+        final long refreshFrom;
 
         State(RefreshPlan plan, CompletableFuture<RefreshPlan> inFlight, int failedRefreshes, TokenException failure,
               long failedUntil) {
@@ -84,6 +111,10 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
             this.failedRefreshes = failedRefreshes;
             this.failure = failure;
             this.failedUntil = failedUntil;
+            this.token = plan == null ? null : plan.token;
+            this.bearerHeader = plan == null || plan.token.isDPoP() ? null : plan.token.authorizationHeader();
+            this.usableUntil = plan == null ? Long.MIN_VALUE : plan.expiredAt;
+            this.refreshFrom = plan == null ? Long.MAX_VALUE : Math.max(plan.staleAt, plan.nextAttemptAt);
         }
 
         State requesting(CompletableFuture<RefreshPlan> request) {
@@ -102,15 +133,16 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
      * @param executor runs token requests; callers never run them on their own thread unless it rejects work
      */
     RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor) {
-        this(config, source, clock, executor, null, null);
+        this(config, source, clock, executor, executor, null, null);
     }
 
     /**
-     * @param store  where the fleet shares this source's token, or null for none
-     * @param proofs the DPoP key the source's tokens are bound to, or null for Bearer tokens
+     * @param background runs background refreshes (which no caller waits for): the executor, or a limit in front of it
+     * @param store      where the fleet shares this source's token, or null for none
+     * @param proofs     the DPoP key the source's tokens are bound to, or null for Bearer tokens
      */
     RefreshingTokenSource(OAuthClientConfig config, TokenSource source, Clock clock, Executor executor,
-                            SharedStore store, DPoPProofs proofs) {
+                          Executor background, SharedStore store, DPoPProofs proofs) {
         this.config = config;
         this.timing = config.timing();
         this.proofs = proofs;
@@ -134,25 +166,40 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
         this.source = shared != null ? shared : retrying;
         this.clock = clock;
         this.executor = executor;
+        this.background = background;
         this.lastUsedMillis = clock.millis();
     }
 
     @Override
     public AccessToken token() {
         long now = clock.millis();
+        State cached = cached(now);
+        return cached != null ? cached.token : awaitToken(now);
+    }
+
+    /**
+     * The fast path: the state when its token is usable at {@code now} (a background refresh started if one is due),
+     * else null.
+     */
+    private State cached(long now) {
         touch(now);
-        State current = state.get();
-        RefreshPlan plan = current.plan;
-        if (plan != null && plan.isUsable(now)) {
-            if (plan.shouldRefresh(now) && current.inFlight == null) {
+        State current = state;
+        if (now < current.usableUntil) {
+            if (now >= current.refreshFrom && current.inFlight == null) {
                 startRefresh(false);
             }
             if (countHits) {
                 cacheHits.increment();
             }
-            return plan.token;
+            return current;
         }
-        if (current.failure != null && now < current.failedUntil) {
+        return null;
+    }
+
+    /** Without a usable token: the failure of a moment ago, else a wait for the one request in flight. */
+    private AccessToken awaitToken(long now) {
+        State current = state;
+        if (current.failure != null && now < current.failedUntil && !(now < current.usableUntil)) {
             // the endpoint just failed: do not let every caller hammer it; they share that failure for a moment
             throw current.failure.forCaller();
         }
@@ -175,7 +222,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     /** @return seconds until the cached token expires (0 when there is none) */
     @Override
     public long secondsUntilExpiry() {
-        RefreshPlan plan = state.get().plan;
+        RefreshPlan plan = state.plan;
         return plan == null ? 0 : Math.max(0, (plan.token.expiresAt().toEpochMilli() - clock.millis()) / 1000);
     }
 
@@ -191,7 +238,12 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
     @Override
     public String authorizationHeader() {
-        AccessToken token = token();
+        long now = clock.millis();
+        State cached = cached(now);
+        if (cached != null && cached.bearerHeader != null) {
+            return cached.bearerHeader;
+        }
+        AccessToken token = cached != null ? cached.token : awaitToken(now);
         if (token.isDPoP()) {
             throw TokenException.builder(ErrorCode.INVALID_SETTING).clientName(config.name())
                     .message("the client uses DPoP, set by " + config.settingNames().of(config.dpop().key().isPresent()
@@ -209,7 +261,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
     @Override
     public boolean invalidate(AccessToken rejected) {
-        RefreshPlan plan = state.get().plan;
+        RefreshPlan plan = state.plan;
         if (plan == null || plan.token != rejected) {
             return true;
         }
@@ -218,7 +270,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
                     + " keeping it (check the audience, scope or roles the protected service expects)");
             return false;
         }
-        State before = state.getAndUpdate(s -> s.plan == plan ? s.withoutToken() : s);
+        State before = getAndUpdate(s -> s.plan == plan ? s.withoutToken() : s);
         if (before.plan == plan && shared != null) {
             shared.invalidate(rejected);
         }
@@ -247,7 +299,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
     private CompletableFuture<RefreshPlan> startRefresh(boolean needed) {
         while (true) {
-            State current = state.get();
+            State current = state;
             if (current.inFlight != null) {
                 return current.inFlight;
             }
@@ -261,7 +313,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
                 return CompletableFuture.failedFuture(current.failure);
             }
             CompletableFuture<RefreshPlan> mine = new CompletableFuture<>();
-            if (!state.compareAndSet(current, current.requesting(mine))) {
+            if (!STATE.compareAndSet(this, current, current.requesting(mine))) {
                 continue;
             }
             if (!needed) {
@@ -269,7 +321,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
             }
             Runnable refresh = acquisition(mine, needed);
             try {
-                executor.execute(refresh);
+                (needed ? executor : background).execute(refresh);
             } catch (RejectedExecutionException e) {
                 LOG.fine(() -> "client '" + config.name() + "': executor rejected the refresh, running it inline");
                 refresh.run();
@@ -342,7 +394,23 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
     /** Replaces the state that holds {@code request} as in flight by the next one; any other state is left alone. */
     private State finish(CompletableFuture<RefreshPlan> request, UnaryOperator<State> next) {
-        return state.updateAndGet(s -> s.inFlight == request ? next.apply(s) : s);
+        while (true) {
+            State current = state;
+            State replaced = current.inFlight == request ? next.apply(current) : current;
+            if (replaced == current || STATE.compareAndSet(this, current, replaced)) {
+                return replaced;
+            }
+        }
+    }
+
+    private State getAndUpdate(UnaryOperator<State> next) {
+        while (true) {
+            State current = state;
+            State replaced = next.apply(current);
+            if (replaced == current || STATE.compareAndSet(this, current, replaced)) {
+                return current;
+            }
+        }
     }
 
     /**
@@ -399,7 +467,7 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
 
     @Override
     public String toString() {
-        RefreshPlan plan = state.get().plan;
+        RefreshPlan plan = state.plan;
         return "RefreshingTokenSource[client=" + config.name() + ", token="
                 + (plan == null ? "none" : plan.token) + "]";
     }

@@ -16,18 +16,23 @@ import java.util.concurrent.Executor;
  */
 public final class TokenSources implements AutoCloseable {
 
+    // background refreshes of one cache in flight at once (a STALE token is served meanwhile: none is urgent)
+    static final int BACKGROUND_REFRESHES = 16;
+
     private final Clock clock;
     private final Executor executor;
+    private final Executor background;
     private final TokenHttpClients httpClients = new TokenHttpClients();
     private final SharedStore store;
 
     /**
      * @param clock    decides FRESH / STALE / EXPIRED and stamps tokens
-     * @param executor runs background refreshes
+     * @param executor runs token requests ({@value #BACKGROUND_REFRESHES} background refreshes at most at once)
      */
     public TokenSources(Clock clock, Executor executor) {
         this.clock = clock;
         this.executor = executor;
+        this.background = new BackgroundRefreshes(executor, BACKGROUND_REFRESHES);
         this.store = null;
     }
 
@@ -45,6 +50,7 @@ public final class TokenSources implements AutoCloseable {
                         Duration leaseTime) {
         this.clock = clock;
         this.executor = executor;
+        this.background = new BackgroundRefreshes(executor, BACKGROUND_REFRESHES);
         this.store = new SharedStore(manager, storeTimeout, leaseTime);
     }
 
@@ -58,8 +64,8 @@ public final class TokenSources implements AutoCloseable {
                 : config.dpop().key().map(key -> DPoPProofs.of(key, clock)).orElseGet(() -> DPoPProofs.generate(clock));
         TokenEndpointClient endpoint = new TokenEndpointClient(config,
                 httpClients.forSettings(config.timing().connectTimeout(), config.tls().context()), clock, proofs);
-        return new RefreshingTokenSource(config, TokenSource.reporting(endpoint::requestToken), clock, executor, store,
-                proofs);
+        return new RefreshingTokenSource(config, TokenSource.reporting(endpoint::requestToken), clock, executor,
+                background, store, proofs);
     }
 
     /**
