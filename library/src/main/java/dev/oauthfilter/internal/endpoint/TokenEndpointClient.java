@@ -167,7 +167,7 @@ public final class TokenEndpointClient {
             return false;
         }
         try {
-            return "use_dpop_nonce".equals(Json.MAPPER.readTree(response.body()).path("error").asText(null));
+            return "use_dpop_nonce".equals(Json.readTree(response.body()).path("error").asText(null));
         } catch (IOException | RuntimeException e) {
             return false;
         }

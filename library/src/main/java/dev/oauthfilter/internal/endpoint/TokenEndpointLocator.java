@@ -1,7 +1,6 @@
 package dev.oauthfilter.internal.endpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.EndpointLayout;
 import dev.oauthfilter.ErrorCode;
@@ -31,7 +30,6 @@ import java.util.logging.Logger;
 final class TokenEndpointLocator {
 
     private static final Logger LOG = Logger.getLogger(TokenEndpointLocator.class.getName());
-    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final OAuthClientConfig config;
     // what was configured: a token URL, or where to discover one
@@ -116,7 +114,7 @@ final class TokenEndpointLocator {
     private URI tokenEndpoint(URI document, byte[] body) {
         JsonNode metadata;
         try {
-            metadata = JSON.readTree(body);
+            metadata = Json.readTree(body);
         } catch (IOException e) {
             throw failure("the metadata at " + document + " is not JSON", false, null);
         }

@@ -3,7 +3,6 @@ package dev.oauthfilter.internal.endpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientSetting;
 import dev.oauthfilter.ErrorCode;
@@ -32,7 +31,6 @@ final class TokenResponseParser {
 
     static final Duration MAX_LIFETIME = Duration.ofDays(365);
     private static final Set<String> RETRYABLE_OAUTH_ERRORS = Set.of("temporarily_unavailable", "server_error");
-    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Logger LOG = Logger.getLogger(TokenResponseParser.class.getName());
 
     private final OAuthClientConfig config;
@@ -217,7 +215,7 @@ final class TokenResponseParser {
         }
         String contentType = headers.firstValue("Content-Type").orElse("none");
         try {
-            JsonNode json = JSON.readTree(body);
+            JsonNode json = Json.readTree(body);
             if (json == null || !json.isObject()) {
                 throw invalid("the response is not a JSON object (Content-Type: " + shorten(contentType) + ")",
                         status);
@@ -238,7 +236,7 @@ final class TokenResponseParser {
 
     private static JsonNode tryJson(byte[] body) {
         try {
-            JsonNode json = body.length == 0 ? null : JSON.readTree(body);
+            JsonNode json = body.length == 0 ? null : Json.readTree(body);
             return json != null && json.isObject() ? json : null;
         } catch (IOException e) {
             return null;
