@@ -56,6 +56,15 @@ class DPoPProofsTest {
     }
 
     @Test
+    void eachProofsAthIsTheHashOfTheTokenItGoesWithWhenTokensAlternate() {
+        URI target = URI.create("https://api.example.com/notes");
+        for (String value : new String[] {"token-a", "token-b", "token-b", "token-a"}) {
+            AccessToken token = new AccessToken(value, "DPoP", clock.instant(), clock.instant().plusSeconds(60), null);
+            verifier.verify(proofs.proof("GET", target, token), "GET", target, value);
+        }
+    }
+
+    @Test
     void anEmptyPathIsTheRootAndDefaultPortsStayImplicit() {
         assertThat(DPoPProofs.htu(URI.create("https://example.com"))).isEqualTo("https://example.com/");
         assertThat(DPoPProofs.htu(URI.create("HTTP://Example.COM/a%2Fb"))).isEqualTo("http://example.com/a%2Fb");
