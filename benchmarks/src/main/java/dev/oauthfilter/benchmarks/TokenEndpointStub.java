@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-JVM endpoints every benchmark uses, on loopback: a token endpoint ({@code /token}) answering after a
- * configurable latency with a fresh opaque token ({@code /dpop-token}: of type DPoP), and a protected API ({@code /api}) answering a few bytes.
+ * configurable latency with a fresh opaque token ({@code /dpop-token}: of type DPoP; {@code /exchange}: an RFC 8693
+ * token exchange, refused unless the form asks for one), and a protected API ({@code /api}) answering a few bytes.
  */
 final class TokenEndpointStub implements AutoCloseable {
 
@@ -35,6 +36,7 @@ final class TokenEndpointStub implements AutoCloseable {
         return thread;
     });
     private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicInteger exchangeRequests = new AtomicInteger();
     private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final long latencyMillis;
     private final long expiresInSeconds;
@@ -50,6 +52,7 @@ final class TokenEndpointStub implements AutoCloseable {
         server.setExecutor(threads);
         server.createContext("/token", exchange -> token(exchange, "Bearer"));
         server.createContext("/dpop-token", exchange -> token(exchange, "DPoP"));
+        server.createContext("/exchange", this::exchange);
         server.createContext("/api", exchange -> reply(exchange, 200, "text/plain", "ok"));
         server.start();
     }
@@ -60,6 +63,11 @@ final class TokenEndpointStub implements AutoCloseable {
 
     int tokenRequests() {
         return tokenRequests.get();
+    }
+
+    /** @return the token exchanges ({@code /exchange}) answered with a token */
+    int exchangeRequests() {
+        return exchangeRequests.get();
     }
 
     /**
@@ -93,6 +101,20 @@ final class TokenEndpointStub implements AutoCloseable {
                 + "-0123456789abcdef0123456789abcdef\",\"token_type\":\"" + tokenType + "\",\"expires_in\":"
                 + expiresInSeconds
                 + ",\"scope\":\"read\"}");
+    }
+
+    private void exchange(HttpExchange exchange) throws IOException {
+        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!form.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange")
+                || !form.contains("subject_token=")) {
+            reply(exchange, 400, "application/json", "{\"error\":\"unsupported_grant_type\"}");
+            return;
+        }
+        int n = exchangeRequests.incrementAndGet();
+        reply(exchange, 200, "application/json", "{\"access_token\":\"exchanged-token-" + n
+                + "-0123456789abcdef0123456789abcdef\",\"issued_token_type\":"
+                + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"Bearer\",\"expires_in\":"
+                + expiresInSeconds + "}");
     }
 
     private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -4,14 +4,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.oauthfilter.AccessToken;
 import dev.oauthfilter.ClientKey;
 import dev.oauthfilter.ErrorCode;
@@ -19,12 +16,15 @@ import dev.oauthfilter.TokenException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
-import java.util.Date;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * or the one configured for the client (which every replica holding it can use);
  * a proof per request ({@code htm}, {@code htu} without query and fragment, {@code iat}, a unique {@code jti}, and
  * {@code ath} when it goes with an access token); the nonces servers asked for, remembered per origin (a bounded
- * number of origins). Built on nimbus-jose-jwt, which the library already uses for client assertions. Thread-safe.
+ * number of origins). The key and the header come from nimbus-jose-jwt, which the library already uses for client
+ * assertions; a proof's claims are written and signed here, with the header encoded once per key and the {@code ath}
+ * once per token (a proof costs little more than its one signature). Thread-safe.
  *
  * <p>{@code toString()} shows the key's thumbprint only.
  */
@@ -47,11 +49,16 @@ public final class DPoPProofs {
     // RFC 9449 §8.1: a nonce is 1*NQCHAR; a server's text is distrusted beyond that, and beyond this length
     private static final Pattern NONCE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,512}");
     private static final int MAX_ORIGINS = 256;
+    private static final int ES256_SIGNATURE_BYTES = 64;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final ECKey key;
-    private final JWSSigner signer;
-    private final JWSHeader header;
+    private final PrivateKey privateKey;
+    // the header is the same in every proof: its JSON (with the public JWK) and base64url are made once, not per proof
+    private final String encodedHeader;
     private final Clock clock;
+    // the ath of the token the last proof went with: a cached token goes with every request until it is refreshed
+    private volatile TokenHash lastTokenHash = new TokenHash("", ath(""));
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> nonces = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -62,9 +69,21 @@ public final class DPoPProofs {
 
     private DPoPProofs(ECKey key, Clock clock) throws JOSEException {
         this.key = key;
-        this.signer = new ECDSASigner(key);
-        this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).jwk(key.toPublicJWK()).build();
+        this.privateKey = key.toPrivateKey();
+        this.encodedHeader = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).jwk(key.toPublicJWK()).build()
+                .toBase64URL().toString();
         this.clock = clock;
+    }
+
+    /** A token's value and its {@code ath}. */
+    private static final class TokenHash {
+        final String token;
+        final String ath;
+
+        TokenHash(String token, String ath) {
+            this.token = token;
+            this.ath = ath;
+        }
     }
 
     /**
@@ -149,25 +168,57 @@ public final class DPoPProofs {
     public Proof signedProof(String method, URI target, AccessToken token) {
         byte[] jti = new byte[16];
         random.nextBytes(jti);
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .jwtID(Base64URL.encode(jti).toString())
-                .claim("htm", method.toUpperCase(Locale.ROOT))
-                .claim("htu", htu(target))
-                .issueTime(new Date(clock.millis() / 1000 * 1000));
+        StringBuilder claims = new StringBuilder(256).append("{\"jti\":");
+        jsonString(claims, BASE64URL.encodeToString(jti)).append(",\"htm\":");
+        jsonString(claims, method.toUpperCase(Locale.ROOT)).append(",\"htu\":");
+        jsonString(claims, htu(target)).append(",\"iat\":").append(clock.millis() / 1000);
         String nonce = nonce(target).orElse(null);
         if (nonce != null) {
-            claims.claim("nonce", nonce);
+            jsonString(claims.append(",\"nonce\":"), nonce);
         }
         if (token != null) {
-            claims.claim("ath", ath(token.value()));
+            jsonString(claims.append(",\"ath\":"), athOf(token.value()));
         }
-        SignedJWT proof = new SignedJWT(header, claims.build());
+        String signingInput = encodedHeader + '.'
+                + BASE64URL.encodeToString(claims.append('}').toString().getBytes(StandardCharsets.UTF_8));
+        return new Proof(signingInput + '.' + BASE64URL.encodeToString(sign(signingInput)), nonce);
+    }
+
+    /** The ES256 signature of a JWS signing input, as JWS has it (R and S, 32 bytes each), signed as nimbus does. */
+    private byte[] sign(String signingInput) {
         try {
-            proof.sign(signer);
-        } catch (JOSEException e) {
+            Signature signature = Signature.getInstance("SHA256withECDSA");
+            signature.initSign(privateKey);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return ECDSA.transcodeSignatureToConcat(signature.sign(), ES256_SIGNATURE_BYTES);
+        } catch (GeneralSecurityException | JOSEException e) {
             throw new IllegalStateException("could not sign a DPoP proof", e);
         }
-        return new Proof(proof.serialize(), nonce);
+    }
+
+    private String athOf(String token) {
+        TokenHash last = lastTokenHash;
+        if (!last.token.equals(token)) {
+            last = new TokenHash(token, ath(token));
+            lastTokenHash = last;
+        }
+        return last.ath;
+    }
+
+    /** Appends {@code value} as a JSON string (RFC 8259 §7). */
+    private static StringBuilder jsonString(StringBuilder json, String value) {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"');
     }
 
     /**

@@ -44,6 +44,9 @@ public final class ExchangedTokens implements TokenExchange {
     private volatile TokenEvents events = TokenEvents.NONE;
     // in access order, eldest first; above MAX_ENTRIES only while more exchanges are in flight at once (trim())
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    // under the lock: no entry's time is up before this instant (epoch millis), so a full cache need not look for
+    // one on every miss; only ever earlier than the truth (an entry gone since makes one sweep more, never one less)
+    private long noneUsedUpBefore = Long.MAX_VALUE;
 
     /** An exchange in flight or done, and until when its token may be used (epoch millis; 0 while in flight). */
     private static final class Entry {
@@ -128,12 +131,28 @@ public final class ExchangedTokens implements TokenExchange {
     /**
      * Keeps the entries below {@code maxEntries}, under the lock: drops entries that can no longer be used, then the
      * least recently used exchanges that are done, never one in flight (its callers would start a second one).
+     * Entries that can no longer be used are looked for only once the earliest time one may be up has come: a full
+     * cache under a stream of new incoming tokens (every miss trims) would otherwise scan all its entries per miss.
      */
     private void trim(long now) {
         if (entries.size() < maxEntries) {
             return;
         }
-        entries.values().removeIf(entry -> entry.token.isDone() && now >= entry.usableUntil);
+        if (now >= noneUsedUpBefore) {
+            long earliest = Long.MAX_VALUE;
+            for (Iterator<Entry> all = entries.values().iterator(); all.hasNext(); ) {
+                Entry entry = all.next();
+                if (entry.token.isDone()) {
+                    if (now >= entry.usableUntil) {
+                        all.remove();
+                    } else {
+                        earliest = Math.min(earliest, entry.usableUntil);
+                    }
+                }
+            }
+            // an exchange in flight lowers it when it is done (fetch())
+            noneUsedUpBefore = earliest;
+        }
         Iterator<Entry> eldestFirst = entries.values().iterator();
         while (entries.size() >= maxEntries && eldestFirst.hasNext()) {
             if (eldestFirst.next().token.isDone()) {
@@ -150,6 +169,7 @@ public final class ExchangedTokens implements TokenExchange {
             entry.usableUntil = usableUntil(token, JwtExpiry.of(subjectToken));
             entry.token.complete(token);
             synchronized (entries) {
+                noneUsedUpBefore = Math.min(noneUsedUpBefore, entry.usableUntil);
                 // back within the bound once the exchanges that held it above are done
                 if (entries.size() > maxEntries) {
                     trim(clock.millis());

@@ -37,6 +37,34 @@ class DPoPProofsTest {
     }
 
     @Test
+    void aProofWithTheServersNonceAndATokenVerifiesAgainstThePublicKeyInItsHeader() throws Exception {
+        AccessToken token = new AccessToken("a-dpop-bound-token", "DPoP", clock.instant(),
+                clock.instant().plusSeconds(60), null);
+        URI target = URI.create("https://api.example.com/notes");
+        proofs.nonce(target, "server-nonce-1");
+
+        String proof = proofs.proof("POST", target, token);
+
+        // signature by the header's public jwk, typ dpop+jwt, alg ES256, htm, htu, iat, a new jti, ath
+        DPoPVerifier.Proof verified = verifier.verify(proof, "POST", target, "a-dpop-bound-token");
+        assertThat(verified.nonce).isEqualTo("server-nonce-1");
+        assertThat(verified.jkt).isEqualTo(proofs.thumbprint());
+        SignedJWT jwt = SignedJWT.parse(proof);
+        assertThat(jwt.getHeader().getIncludedParams()).containsExactlyInAnyOrder("alg", "typ", "jwk");
+        assertThat(jwt.getJWTClaimsSet().getClaims().keySet())
+                .containsExactlyInAnyOrder("jti", "htm", "htu", "iat", "nonce", "ath");
+    }
+
+    @Test
+    void eachProofsAthIsTheHashOfTheTokenItGoesWithWhenTokensAlternate() {
+        URI target = URI.create("https://api.example.com/notes");
+        for (String value : new String[] {"token-a", "token-b", "token-b", "token-a"}) {
+            AccessToken token = new AccessToken(value, "DPoP", clock.instant(), clock.instant().plusSeconds(60), null);
+            verifier.verify(proofs.proof("GET", target, token), "GET", target, value);
+        }
+    }
+
+    @Test
     void anEmptyPathIsTheRootAndDefaultPortsStayImplicit() {
         assertThat(DPoPProofs.htu(URI.create("https://example.com"))).isEqualTo("https://example.com/");
         assertThat(DPoPProofs.htu(URI.create("HTTP://Example.COM/a%2Fb"))).isEqualTo("http://example.com/a%2Fb");
