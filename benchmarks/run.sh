@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs oauth-filter's benchmarks and prints the report.
 # Usage: benchmarks/run.sh          the JMH report of docs/BENCHMARKS.md tables 1-6 (about 5 minutes on 2 cores)
-#        benchmarks/run.sh scale    the scale dimensions of docs/BENCHMARKS.md (issue 23; about 25 minutes): many
+#        benchmarks/run.sh scale    the scale dimensions of docs/BENCHMARKS.md (issue 23; about 30 minutes): many
 #                                   clients, memory per client, refreshes of many tokens, churn, virtual threads,
 #                                   cold start, token exchange under 100,000 users, DPoP proofs
 # Needs Java 17 and Maven; the virtual-thread part needs Java 21+ (JAVA21_HOME, default Temurin 25's place here).
@@ -30,7 +30,15 @@ case "${1:-report}" in
     else
       echo "no Java 21+ at $java21: virtual threads skipped (set JAVA21_HOME)" | tee -a "$out"
     fi
-    #SCALE-HELPERS#
+    javas=("$(command -v java)")
+    if [ -x "$java21" ]; then javas+=("$java21"); fi
+    run java -cp "$jar" dev.oauthfilter.benchmarks.ColdStartBenchmark 12 "${javas[@]}"
+    jmh 'ExchangeCacheBenchmark' -prof gc
+    run java -Xmx1g -cp "$jar" dev.oauthfilter.benchmarks.ExchangeAtScale 100000
+    jmh 'DPoPProofBenchmark' -prof gc
+    if [ -x "$java21" ]; then
+      run "$java21" -cp "$jar" org.openjdk.jmh.Main 'DPoPProofBenchmark' -prof gc -f 1 -wi 3 -w 1s -i 5 -r 1s
+    fi
     echo "written to benchmarks/$out"
     ;;
   *)

@@ -310,6 +310,8 @@ public final class ScaleHarness {
             TokenProvider tokens = TokenCache.builder().clock(clock).build().provider(tenant(stub, 0));
             System.out.println("| moment | virtual threads | token requests | time until all are served (ms) |");
             System.out.println("|---|---|---|---|");
+            System.out.printf("| floor: waiting on one future completed 50 ms after the start | %d | - | %.0f |%n", n,
+                    floorStampede(n));
             for (String moment : new String[] {"cold start", "expiry", "expiry (warm)"}) {
                 int before = stub.tokenRequests();
                 double millis = stampede(tokens, n);
@@ -324,6 +326,31 @@ public final class ScaleHarness {
             System.out.println("pinned events (jdk.VirtualThreadPinned, any duration): " + pinned.get());
             pinnedStacks.forEach(stack -> System.out.println("  " + stack));
         }
+    }
+
+    /** The same number of virtual threads, each waiting (timed) for one future that completes 50 ms after the start. */
+    private static double floorStampede(int n) throws Exception {
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = (ExecutorService) factory.invoke(null);
+        for (int i = 0; i < n; i++) {
+            threads.execute(() -> {
+                try {
+                    go.await();
+                    answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        java.util.concurrent.CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> answer.complete("token"));
+        threads.shutdown();
+        threads.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static double stampede(TokenProvider tokens, int n) throws Exception {
