@@ -41,8 +41,8 @@ final class BackgroundRefreshes implements Executor {
     }
 
     /**
-     * Starts waiting refreshes while there is room. Called after each arrival and after each end: a refresh queued
-     * while every place was taken is started by the end of one of them.
+     * Starts a worker while there is room and a refresh waits. Called after each arrival and after each worker ends: a
+     * refresh queued while every place was taken is run by a worker that is still going, or started by the end of one.
      */
     private void drain() {
         while (!waiting.isEmpty()) {
@@ -53,25 +53,34 @@ final class BackgroundRefreshes implements Executor {
             if (!running.compareAndSet(now, now + 1)) {
                 continue;
             }
-            Runnable next = waiting.poll();
-            if (next == null) {
+            Runnable first = waiting.poll();
+            if (first == null) {
                 running.decrementAndGet();
                 continue;
             }
-            Runnable task = () -> {
-                try {
-                    next.run();
-                } finally {
-                    running.decrementAndGet();
-                    drain();
-                }
-            };
             try {
-                executor.execute(task);
+                executor.execute(() -> work(first));
             } catch (RejectedExecutionException e) {
-                // as for a refresh the executor rejects outright: it runs on the thread at hand
-                task.run();
+                // as for a refresh the executor rejects outright: it runs on the thread at hand (a refresh left queued
+                // would keep its source's request in flight for ever)
+                work(first);
             }
         }
+    }
+
+    /**
+     * Runs {@code first}, then whichever refreshes wait, in one thread of the executor (no new task per refresh, and
+     * no recursion through an executor that runs tasks on the calling thread); then gives its place back.
+     */
+    private void work(Runnable first) {
+        try {
+            for (Runnable next = first; next != null; next = waiting.poll()) {
+                next.run();
+            }
+        } finally {
+            running.decrementAndGet();
+        }
+        // a refresh that arrived after the last poll, while this worker still held its place
+        drain();
     }
 }
