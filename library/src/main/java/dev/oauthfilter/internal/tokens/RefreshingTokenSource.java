@@ -60,15 +60,17 @@ public final class RefreshingTokenSource implements TokenProvider, TokenStatus {
     private final Executor executor;
     private final Executor background;
     private final DPoPProofs proofs;
-    // Not a VarHandle: a call site of one is linked at its first call, and ten thousand virtual threads that reach it
-    // together while one links it wait pinned to their carriers (seen with JFR); an updater is an ordinary class.
+    // An updater rather than a VarHandle: an ordinary class, ready once this one is initialized, so nothing on the
+    // waiting path is left to link while a first stampede of virtual threads runs through it (one pinned virtual
+    // thread was seen once with a VarHandle here, startRefresh on top; not reproduced since, see the static block).
     private static final AtomicReferenceFieldUpdater<RefreshingTokenSource, State> STATE =
             AtomicReferenceFieldUpdater.newUpdater(RefreshingTokenSource.class, State.class, "state");
 
     static {
-        // The same for the classes a waiting caller needs (CompletableFuture's timed wait): initialized here, by the
-        // thread that makes the first source, not by the first stampede of virtual threads (a thread that waits for
-        // another to initialize a class is pinned to its carrier).
+        // The classes a waiting caller needs (CompletableFuture's timed wait) are initialized here, by the thread that
+        // makes the first source, not by the first stampede of virtual threads: a virtual thread that needs a class
+        // another thread is initializing waits pinned to its carrier (without this, VirtualThreadStampedeTest saw a
+        // pin under CompletableFuture.timedGet in 2 of 3 runs alone in its JVM).
         try {
             new CompletableFuture<Void>().get(1, TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException expected) {
